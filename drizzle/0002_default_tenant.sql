@@ -1,0 +1,1 @@
+INSERT INTO tenants (id, name) VALUES ('default', 'Default') ON CONFLICT DO NOTHING;

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Database } from '../core/db/engine.js';
+import { registerProblemHandlers, sendProblem } from './problem.js';
+import { healthRoutes } from './health.js';
+import { createServices, type Services } from './services.js';
+import { accessPlugin } from '../modules/access/plugin.js';
+import { accessRoutes } from '../modules/access/routes.js';
+import { orgRoutes } from '../modules/org/routes.js';
+import { customerRoutes } from '../modules/identity/routes.js';
+import { holdingsRoutes } from '../modules/holdings/routes.js';
+import { interactionRoutes } from '../modules/interactions/routes.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+
+export interface ServerOptions {
+  db: Database;
+  logger?: boolean | object;
+  /** Requests per minute per principal (user, key or address). */
+  rateLimitPerMinute?: number;
+  secureCookies?: boolean;
+  webDir?: string;
+}
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance & { services: Services }> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 30_000,
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandlers(app);
+
+  const services = createServices(opts.db);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    max: opts.rateLimitPerMinute ?? Number(process.env.RAPPORT_RATE_LIMIT ?? 1200),
+    timeWindow: '1 minute',
+    keyGenerator: (req) => (req.headers.authorization ? `key:${req.headers.authorization.slice(-16)}` : `ip:${req.ip}`),
+    errorResponseBuilder: (_req, ctx) => {
+      const err = new Error(`rate limit of ${ctx.max} requests per ${ctx.after} reached`) as Error & { statusCode: number };
+      err.statusCode = 429;
+      return err;
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Rapport API', version: VERSION, description: 'Relationship-first CRM: one customer, one view across every division.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer rk_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'rapport_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
+  await app.register(accessPlugin, { access: services.access });
+
+  await app.register(
+    async (api) => {
+      api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+      await api.register(healthRoutes, { db: opts.db, version: VERSION });
+      await api.register(accessRoutes, { access: services.access, secureCookies: opts.secureCookies ?? false });
+      await api.register(orgRoutes, { org: services.org });
+      await api.register(customerRoutes, { customers: services.customers });
+      await api.register(holdingsRoutes, { holdings: services.holdings });
+      await api.register(interactionRoutes, { interactions: services.interactions });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webDir = opts.webDir ?? path.join(ROOT, 'web/dist');
+  if (fs.existsSync(path.join(webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false });
+    // Client-side routes fall back to the app shell; unknown /api paths stay problem+json 404s.
+    app.setNotFoundHandler((req, reply) =>
+      req.url.startsWith('/api/') || req.method !== 'GET' ? sendProblem(reply, 404, `No route ${req.method} ${req.url.split('?')[0]}`) : reply.sendFile('index.html'),
+    );
+  }
+  return Object.assign(app, { services });
+}

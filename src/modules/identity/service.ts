@@ -1,0 +1,142 @@
+import { and, arrayOverlaps, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../core/db/engine.js';
+import type { Actor } from '../../core/actor.js';
+import { ForbiddenError, NotFoundError } from '../../core/errors.js';
+import { afterCursor, finishPage, orderFor, parseSort } from '../../core/db/list.js';
+import { sourceSystems } from '../org/schema.js';
+import { customerLinks, goldenCustomers, sourceRecords } from './schema.js';
+import { foldText, searchKey } from './normalise.js';
+
+export type GoldenCustomer = typeof goldenCustomers.$inferSelect;
+export type SourceRecord = typeof sourceRecords.$inferSelect;
+
+const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
+
+export interface CustomerListQuery {
+  q?: string;
+  divisionId?: string;
+  kind?: 'person' | 'organisation';
+  postcode?: string;
+  sort?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface SourceRecordListQuery {
+  q?: string;
+  sourceSystemId?: string;
+  externalId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Golden customers and the source records they are made of. */
+export class CustomerService {
+  constructor(private readonly db: Database) {}
+
+  /** Division-scoped staff see a customer when any of its records comes from one of their divisions. */
+  private customerScope(actor: Actor): SQL | undefined {
+    if (!actor.divisionIds) return undefined;
+    return arrayOverlaps(goldenCustomers.divisionIds, actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION]);
+  }
+
+  private recordScope(actor: Actor): SQL | undefined {
+    if (!actor.divisionIds) return undefined;
+    return inArray(sourceSystems.divisionId, actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION]);
+  }
+
+  async listCustomers(actor: Actor, query: CustomerListQuery) {
+    const conds: (SQL | undefined)[] = [eq(goldenCustomers.tenantId, actor.tenantId), eq(goldenCustomers.status, 'active'), this.customerScope(actor)];
+    if (query.divisionId) conds.push(arrayOverlaps(goldenCustomers.divisionIds, [query.divisionId]));
+    if (query.kind) conds.push(eq(goldenCustomers.kind, query.kind));
+    if (query.postcode) conds.push(eq(goldenCustomers.postcode, query.postcode));
+    const folded = foldText(query.q);
+    if (folded) {
+      // Search is ranked, not paged: the best matches by trigram word similarity (GIN index on search_name).
+      conds.push(sql`${folded} <% ${goldenCustomers.searchName}`);
+      const rows = await this.db.orm.select().from(goldenCustomers).where(and(...conds))
+        .orderBy(sql`${folded} <<-> ${goldenCustomers.searchName}`, goldenCustomers.id).limit(query.limit);
+      return { items: rows, nextCursor: null };
+    }
+    const sort = parseSort(query.sort, { displayName: goldenCustomers.displayName, createdAt: goldenCustomers.createdAt, updatedAt: goldenCustomers.updatedAt }, 'displayName');
+    conds.push(afterCursor(sort, goldenCustomers.id, query.cursor));
+    const rows = await this.db.orm.select().from(goldenCustomers).where(and(...conds))
+      .orderBy(...orderFor(sort, goldenCustomers.id)).limit(query.limit + 1);
+    return finishPage(rows, query.limit, (r) => r[sort.key as 'displayName']);
+  }
+
+  async getCustomer(actor: Actor, id: string): Promise<GoldenCustomer> {
+    const [row] = await this.db.orm.select().from(goldenCustomers)
+      .where(and(eq(goldenCustomers.tenantId, actor.tenantId), eq(goldenCustomers.id, id), this.customerScope(actor)));
+    if (!row) throw new NotFoundError('customer', id);
+    return row;
+  }
+
+  async createCustomer(actor: Actor, input: Partial<Omit<GoldenCustomer, 'id' | 'tenantId'>> & { displayName: string }) {
+    if (!actor.can('customers', 'write')) throw new ForbiddenError('you may not create customers');
+    const [row] = await this.db.orm.insert(goldenCustomers).values({
+      ...input,
+      tenantId: actor.tenantId,
+      searchName: searchKey({ givenName: input.givenName, familyName: input.familyName, fullName: input.displayName }),
+      divisionIds: input.divisionIds ?? actor.divisionIds ?? [],
+    }).returning();
+    return row;
+  }
+
+  async updateCustomer(actor: Actor, id: string, patch: Partial<Pick<GoldenCustomer, 'displayName' | 'email' | 'phone' | 'addressLine1' | 'locality' | 'postcode' | 'country'>>) {
+    if (!actor.can('customers', 'write')) throw new ForbiddenError('you may not change customers');
+    const current = await this.getCustomer(actor, id);
+    const provenance = { ...(current.provenance as Record<string, unknown>) };
+    for (const key of Object.keys(patch)) provenance[key] = { manual: true, by: actor.userId, at: new Date().toISOString() };
+    const [row] = await this.db.orm.update(goldenCustomers)
+      .set({ ...patch, provenance, updatedAt: new Date(), ...(patch.displayName ? { searchName: foldText(patch.displayName) } : {}) })
+      .where(and(eq(goldenCustomers.tenantId, actor.tenantId), eq(goldenCustomers.id, id)))
+      .returning();
+    return row;
+  }
+
+  async listSourceRecords(actor: Actor, query: SourceRecordListQuery) {
+    const conds: (SQL | undefined)[] = [eq(sourceRecords.tenantId, actor.tenantId), this.recordScope(actor)];
+    if (query.sourceSystemId) conds.push(eq(sourceRecords.sourceSystemId, query.sourceSystemId));
+    if (query.externalId) conds.push(eq(sourceRecords.externalId, query.externalId));
+    const base = this.db.orm
+      .select({ record: sourceRecords, divisionId: sourceSystems.divisionId, sourceCode: sourceSystems.code, customerId: customerLinks.customerId })
+      .from(sourceRecords)
+      .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
+      .leftJoin(customerLinks, and(eq(customerLinks.tenantId, sourceRecords.tenantId), eq(customerLinks.sourceRecordId, sourceRecords.id)));
+    const flatten = (rows: Awaited<typeof base>) => rows.map((r) => ({ ...r.record, divisionId: r.divisionId, sourceCode: r.sourceCode, customerId: r.customerId }));
+    const folded = foldText(query.q);
+    if (folded) {
+      conds.push(sql`${folded} <% ${sourceRecords.searchName}`);
+      const rows = await base.where(and(...conds)).orderBy(sql`${folded} <<-> ${sourceRecords.searchName}`, sourceRecords.id).limit(query.limit);
+      return { items: flatten(rows), nextCursor: null };
+    }
+    const sort = { column: sourceRecords.id, direction: 'asc' as const };
+    conds.push(afterCursor(sort, sourceRecords.id, query.cursor));
+    const rows = await base.where(and(...conds)).orderBy(sourceRecords.id).limit(query.limit + 1);
+    return finishPage(flatten(rows), query.limit, (r) => r.id);
+  }
+
+  async getSourceRecord(actor: Actor, id: string) {
+    const page = await this.db.orm
+      .select({ record: sourceRecords, divisionId: sourceSystems.divisionId, sourceCode: sourceSystems.code, customerId: customerLinks.customerId })
+      .from(sourceRecords)
+      .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
+      .leftJoin(customerLinks, and(eq(customerLinks.tenantId, sourceRecords.tenantId), eq(customerLinks.sourceRecordId, sourceRecords.id)))
+      .where(and(eq(sourceRecords.tenantId, actor.tenantId), eq(sourceRecords.id, id), this.recordScope(actor)));
+    const hit = page[0];
+    if (!hit) throw new NotFoundError('source record', id);
+    return { ...hit.record, divisionId: hit.divisionId, sourceCode: hit.sourceCode, customerId: hit.customerId };
+  }
+
+  /** Source records currently linked to a customer, with their division: the input of survivorship and the 360 view. */
+  async recordsOfCustomer(actor: Actor, customerId: string) {
+    const rows = await this.db.orm
+      .select({ record: sourceRecords, divisionId: sourceSystems.divisionId, sourceCode: sourceSystems.code, link: customerLinks })
+      .from(customerLinks)
+      .innerJoin(sourceRecords, and(eq(sourceRecords.tenantId, customerLinks.tenantId), eq(sourceRecords.id, customerLinks.sourceRecordId)))
+      .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
+      .where(and(eq(customerLinks.tenantId, actor.tenantId), eq(customerLinks.customerId, customerId)));
+    return rows.map((r) => ({ ...r.record, divisionId: r.divisionId, sourceCode: r.sourceCode, link: r.link }));
+  }
+}
