@@ -11,6 +11,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Database } from '../core/db/engine.js';
 import { registerProblemHandlers, sendProblem } from './problem.js';
 import { healthRoutes } from './health.js';
+import { jobRoutes } from './jobs.js';
 import { createServices, type Services } from './services.js';
 import { accessPlugin } from '../modules/access/plugin.js';
 import { accessRoutes } from '../modules/access/routes.js';
@@ -76,6 +77,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
     async (api) => {
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes, { db: opts.db, version: VERSION });
+      await api.register(jobRoutes, { jobs: services.jobs });
       await api.register(accessRoutes, { access: services.access, secureCookies: opts.secureCookies ?? false });
       await api.register(orgRoutes, { org: services.org });
       await api.register(customerRoutes, { customers: services.customers });

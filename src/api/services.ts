@@ -1,4 +1,5 @@
 import type { Database } from '../core/db/engine.js';
+import { JobRunner } from '../core/jobs/runner.js';
 import { AccessService } from '../modules/access/service.js';
 import { OrgService } from '../modules/org/service.js';
 import { CustomerService } from '../modules/identity/service.js';
@@ -7,8 +8,10 @@ import { InteractionService } from '../modules/interactions/service.js';
 
 /** Every capability's service, wired to one database. The API, CLI and jobs all go through these. */
 export function createServices(db: Database) {
+  const jobs = new JobRunner(db);
   return {
     db,
+    jobs,
     access: new AccessService(db),
     org: new OrgService(db),
     customers: new CustomerService(db),

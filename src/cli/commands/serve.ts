@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../core/config.js';
+import { migrate, openDatabase } from '../../core/db/engine.js';
+import { buildServer } from '../../api/server.js';
+
+export function registerServe(program: Command) {
+  program
+    .command('serve')
+    .description('start the API and web app')
+    .option('-p, --port <port>', 'port to listen on (default $PORT or 3000)')
+    .option('--host <host>', 'address to bind (default $HOST or 127.0.0.1)')
+    .action(async (opts: { port?: string; host?: string }) => {
+      const config = loadConfig();
+      const db = await openDatabase(config);
+      await migrate(db);
+      const app = await buildServer({ db, logger: { level: config.logLevel } });
+      app.services.jobs.start();
+      const shutdown = async () => {
+        await app.services.jobs.stop();
+        await app.close();
+        await db.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      const port = Number(opts.port ?? config.port);
+      const host = opts.host ?? config.host;
+      await app.listen({ port, host });
+      console.log(`Rapport is running on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (${db.engine}) — API reference at /api/v1/docs`);
+    });
+}

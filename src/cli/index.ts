@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { reportError } from './context.js';
+import { VERSION } from '../api/server.js';
+import { registerServe } from './commands/serve.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerStatus } from './commands/status.js';
+
+const program = new Command()
+  .name('rapport')
+  .description('Rapport: one customer, one view across every division')
+  .version(VERSION)
+  .showHelpAfterError();
+
+// One line per command; each command lives in its own file under commands/.
+registerServe(program);
+registerMigrate(program);
+registerStatus(program);
+
+program.parseAsync(process.argv).catch(reportError);
