@@ -40,7 +40,7 @@ export const sourceRecords = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('source_records_external_uq').on(t.tenantId, t.sourceSystemId, t.externalId),
     foreignKey({ columns: [t.tenantId, t.sourceSystemId], foreignColumns: [sourceSystems.tenantId, sourceSystems.id] }),
-    index('source_records_search_trgm').using('gin', t.searchName.op('gin_trgm_ops')),
+    index('source_records_search_trgm').using('gist', t.searchName.op('gist_trgm_ops')),
     index('source_records_email_idx').on(t.tenantId, t.email),
     index('source_records_national_id_idx').on(t.tenantId, t.nationalId),
   ],
@@ -73,7 +73,7 @@ export const goldenCustomers = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    index('golden_customers_search_trgm').using('gin', t.searchName.op('gin_trgm_ops')),
+    index('golden_customers_search_trgm').using('gist', t.searchName.op('gist_trgm_ops')),
     index('golden_customers_family_idx').on(t.tenantId, t.familyName, t.id),
     index('golden_customers_divisions_gin').using('gin', t.divisionIds),
     index('golden_customers_name_idx').on(t.tenantId, t.displayName, t.id),

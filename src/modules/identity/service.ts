@@ -52,7 +52,7 @@ export class CustomerService {
     if (query.postcode) conds.push(eq(goldenCustomers.postcode, query.postcode));
     const folded = foldText(query.q);
     if (folded) {
-      // Search is ranked, not paged: the best matches by trigram word similarity (GIN index on search_name).
+      // Search is ranked, not paged: the best matches by trigram word similarity (GiST trigram index on search_name, ordered by KNN distance).
       conds.push(sql`${folded} <% ${goldenCustomers.searchName}`);
       const rows = await this.db.orm.select().from(goldenCustomers).where(and(...conds))
         .orderBy(sql`${folded} <<-> ${goldenCustomers.searchName}`, goldenCustomers.id).limit(query.limit);
