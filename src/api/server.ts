@@ -19,6 +19,7 @@ import { orgRoutes } from '../modules/org/routes.js';
 import { customerRoutes } from '../modules/identity/routes.js';
 import { holdingsRoutes } from '../modules/holdings/routes.js';
 import { interactionRoutes } from '../modules/interactions/routes.js';
+import { customer360Routes } from '../modules/customer360/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -83,6 +84,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       await api.register(customerRoutes, { customers: services.customers });
       await api.register(holdingsRoutes, { holdings: services.holdings });
       await api.register(interactionRoutes, { interactions: services.interactions });
+      await api.register(customer360Routes, { view: services.customer360 });
     },
     { prefix: '/api/v1' },
   );

@@ -5,18 +5,24 @@ import { OrgService } from '../modules/org/service.js';
 import { CustomerService } from '../modules/identity/service.js';
 import { HoldingsService } from '../modules/holdings/service.js';
 import { InteractionService } from '../modules/interactions/service.js';
+import { Customer360Service } from '../modules/customer360/service.js';
 
 /** Every capability's service, wired to one database. The API, CLI and jobs all go through these. */
 export function createServices(db: Database) {
   const jobs = new JobRunner(db);
+  const org = new OrgService(db);
+  const customers = new CustomerService(db);
+  const holdings = new HoldingsService(db);
+  const interactions = new InteractionService(db);
   return {
     db,
     jobs,
     access: new AccessService(db),
-    org: new OrgService(db),
-    customers: new CustomerService(db),
-    holdings: new HoldingsService(db),
-    interactions: new InteractionService(db),
+    org,
+    customers,
+    holdings,
+    interactions,
+    customer360: new Customer360Service(customers, holdings, interactions, org),
   };
 }
 

@@ -29,7 +29,7 @@ export const customerSchema = z
   })
   .meta({ id: 'Customer' });
 
-const customerDetail = customerSchema.extend({ provenance: z.record(z.string(), z.unknown()) }).meta({ id: 'CustomerDetail' });
+export const customerDetail = customerSchema.extend({ provenance: z.record(z.string(), z.unknown()) }).meta({ id: 'CustomerDetail' });
 
 export const sourceRecordSchema = z
   .object({
