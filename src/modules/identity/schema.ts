@@ -100,3 +100,77 @@ export const customerLinks = pgTable(
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [goldenCustomers.tenantId, goldenCustomers.id] }),
   ],
 );
+
+/** A person's decision about two records; always wins over automatic matching on every later run. */
+export const matchDecisions = pgTable(
+  'match_decisions',
+  {
+    ...tenantColumns,
+    recordA: uuid('record_a').notNull(),
+    recordB: uuid('record_b').notNull(),
+    decision: text('decision', { enum: ['same', 'different'] }).notNull(),
+    reason: text('reason'),
+    decidedBy: uuid('decided_by'),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    // Stored with record_a < record_b so a pair has one row; a new decision replaces the old one.
+    unique('match_decisions_pair_uq').on(t.tenantId, t.recordA, t.recordB),
+  ],
+);
+
+/** Pairs whose match probability fell between the two thresholds: a person decides. */
+export const reviewPairs = pgTable(
+  'review_pairs',
+  {
+    ...tenantColumns,
+    recordA: uuid('record_a').notNull(),
+    recordB: uuid('record_b').notNull(),
+    matchProbability: real('match_probability').notNull(),
+    matchWeight: real('match_weight'),
+    explanation: jsonb('explanation').notNull().default({}),
+    status: text('status', { enum: ['pending', 'accepted', 'rejected', 'superseded'] }).notNull().default('pending'),
+    decidedBy: uuid('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique('review_pairs_pair_uq').on(t.tenantId, t.recordA, t.recordB),
+    index('review_pairs_status_idx').on(t.tenantId, t.status, t.matchProbability),
+  ],
+);
+
+/** Every change to a cluster, with who or what made it and why. */
+export const clusterEvents = pgTable(
+  'cluster_events',
+  {
+    ...tenantColumns,
+    customerId: uuid('customer_id').notNull(),
+    event: text('event', { enum: ['created', 'records-added', 'records-removed', 'merged', 'split', 'retired', 'profile-updated'] }).notNull(),
+    sourceRecordIds: uuid('source_record_ids').array().notNull().default([]),
+    otherCustomerId: uuid('other_customer_id'),
+    actor: text('actor').notNull(),
+    reason: text('reason'),
+    runId: uuid('run_id'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('cluster_events_customer_idx').on(t.tenantId, t.customerId, t.createdAt)],
+);
+
+/** One resolution run (full or incremental): its settings, trained parameters and statistics. */
+export const resolutionRuns = pgTable(
+  'resolution_runs',
+  {
+    ...tenantColumns,
+    mode: text('mode', { enum: ['full', 'incremental'] }).notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    /** Records changed after this instant are picked up by the next incremental run. */
+    watermark: timestamp('watermark', { withTimezone: true, mode: 'date' }),
+    model: jsonb('model'),
+    stats: jsonb('stats'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('resolution_runs_started_idx').on(t.tenantId, t.startedAt)],
+);
