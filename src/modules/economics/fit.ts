@@ -1,0 +1,70 @@
+/**
+ * What every maximum-likelihood fit here shares: the result shape, the log-parameter transform
+ * (all parameters are positive; optimising their logs removes the bounds and evens out scales
+ * that differ by orders of magnitude, e.g. r ~ 0.2 against alpha ~ 4 weeks or ~ 30 days) and the
+ * convergence bookkeeping.
+ */
+import { minimize, type MinimizeOptions } from './optimize.js';
+
+export type ModelName = 'bgnbd' | 'paretoNbd' | 'gammaGamma';
+
+export interface FitResult<M extends ModelName, P> {
+  model: M;
+  params: P;
+  logLikelihood: number;
+  /** Customers the likelihood was summed over (weights included). */
+  customers: number;
+  converged: boolean;
+  /** Nelder-Mead iterations over all restarts. */
+  iterations: number;
+  evaluations: number;
+  warnings: string[];
+}
+
+export interface FitOptions extends MinimizeOptions {
+  /** Starting values; data-driven defaults otherwise. */
+  start?: Record<string, number>;
+}
+
+export function fitLogParameters<M extends ModelName, K extends string>(
+  model: M,
+  names: readonly K[],
+  start: Record<K, number>,
+  logLikelihood: (p: Float64Array) => number,
+  customers: number,
+  options: FitOptions,
+): FitResult<M, Record<K, number>> {
+  const theta0 = names.map((k) => Math.log((options.start?.[k] as number | undefined) ?? start[k]));
+  const p = new Float64Array(names.length);
+  // Mean (not total) negative log-likelihood keeps the tolerance meaning the same for 2k or 1M customers.
+  const objective = (theta: Float64Array): number => {
+    for (let i = 0; i < theta.length; i++) {
+      // exp(±30) spans 1e-13 .. 1e13: far outside any sensible parameter, and keeps lgamma finite.
+      if (theta[i] > 30 || theta[i] < -30) return Infinity;
+      p[i] = Math.exp(theta[i]);
+    }
+    return -logLikelihood(p) / customers;
+  };
+  const res = minimize(objective, theta0, options);
+  const params = {} as Record<K, number>;
+  names.forEach((k, i) => (params[k] = Math.exp(res.x[i])));
+  const warnings: string[] = [];
+  if (!res.converged) warnings.push(`${model} fit did not converge: ${res.message}`);
+  return {
+    model,
+    params,
+    logLikelihood: -res.f * customers,
+    customers,
+    converged: res.converged,
+    iterations: res.iterations,
+    evaluations: res.evaluations,
+    warnings,
+  };
+}
+
+export function totalWeight(n: number, weight?: Float64Array): number {
+  if (!weight) return n;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += weight[i];
+  return s;
+}
