@@ -17,7 +17,11 @@ export const users = pgTable(
     /** 1 (junior) … 5 (most senior): routing matches customer value to seniority. */
     seniority: integer('seniority').notNull().default(2),
     skills: jsonb('skills').notNull().default([]),
+    /** Base32 TOTP secret; a second factor only once confirmed with a valid code. */
     totpSecret: text('totp_secret'),
+    totpConfirmedAt: timestamp('totp_confirmed_at', { withTimezone: true }),
+    /** Last accepted TOTP time step: a code is never accepted twice. */
+    totpLastStep: integer('totp_last_step'),
     status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
     ...timestamps,
   },
@@ -55,7 +59,11 @@ export const sessions = pgTable(
     userId: uuid('user_id').notNull(),
     tokenHash: text('token_hash').notNull(),
     csrfToken: text('csrf_token').notNull(),
+    /** Absolute end of the session; it also ends after RAPPORT_SESSION_IDLE_MINUTES without use. */
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
     ...timestamps,
   },
   (t) => [
@@ -64,4 +72,21 @@ export const sessions = pgTable(
     index('sessions_user_idx').on(t.tenantId, t.userId),
     foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete('cascade'),
   ],
+);
+
+/**
+ * Failed sign-ins per account and per address, in the database so that a restart does not reset a lockout.
+ * `key` is 'account:<email>' or 'ip:<address>'.
+ */
+export const loginThrottles = pgTable(
+  'login_throttles',
+  {
+    tenantId: text('tenant_id').notNull(),
+    key: text('key').notNull(),
+    failures: integer('failures').notNull().default(0),
+    firstFailureAt: timestamp('first_failure_at', { withTimezone: true }).notNull().defaultNow(),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index('login_throttles_last_idx').on(t.lastFailureAt)],
 );
