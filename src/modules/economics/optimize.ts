@@ -160,7 +160,7 @@ export function minimize(f: Objective, x0: ArrayLike<number>, options: MinimizeO
   const maxEvaluations = options.maxEvaluations ?? 20_000;
   const maxRestarts = options.maxRestarts ?? 4;
 
-  let x = Float64Array.from(x0);
+  let x: Float64Array = Float64Array.from(x0);
   let evaluations = 0;
   let iterations = 0;
   let restarts = 0;
