@@ -4,6 +4,7 @@ import { VERSION } from '../api/server.js';
 import { registerServe } from './commands/serve.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerStatus } from './commands/status.js';
+import { registerImport } from './commands/import.js';
 
 const program = new Command()
   .name('rapport')
@@ -15,5 +16,6 @@ const program = new Command()
 registerServe(program);
 registerMigrate(program);
 registerStatus(program);
+registerImport(program);
 
 program.parseAsync(process.argv).catch(reportError);
