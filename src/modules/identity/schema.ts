@@ -43,6 +43,7 @@ export const sourceRecords = pgTable(
     index('source_records_search_trgm').using('gist', t.searchName.op('gist_trgm_ops')),
     index('source_records_email_idx').on(t.tenantId, t.email),
     index('source_records_national_id_idx').on(t.tenantId, t.nationalId),
+    index('source_records_updated_idx').on(t.tenantId, t.updatedAt),
   ],
 );
 

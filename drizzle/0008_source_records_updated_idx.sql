@@ -1,0 +1,1 @@
+CREATE INDEX "source_records_updated_idx" ON "source_records" USING btree ("tenant_id","updated_at");
