@@ -60,12 +60,6 @@ export const sourceRecordSchema = z
   })
   .meta({ id: 'SourceRecord' });
 
-const linkedSourceRecordSchema = sourceRecordSchema
-  .extend({
-    link: z.object({ method: z.enum(['seed', 'deterministic', 'probabilistic', 'manual']), rule: nullableText, matchProbability: z.number().nullable(), linkedAt: isoDateTime }),
-  })
-  .meta({ id: 'LinkedSourceRecord' });
-
 const searchText = z.string().trim().max(200).optional().describe('Name search (trigram word similarity); results are ranked, not paged');
 
 export const customerRoutes: FastifyPluginAsyncZod<{ customers: CustomerService }> = async (app, { customers }) => {
@@ -90,27 +84,6 @@ export const customerRoutes: FastifyPluginAsyncZod<{ customers: CustomerService 
   );
   app.get('/customers/:id', { schema: { tags: ['customers'], summary: 'Get a golden customer with provenance', params: idParams, response: { 200: customerDetail } } }, async (req) =>
     redact(req.actor, await customers.getCustomer(req.actor, req.params.id)),
-  );
-  app.get(
-    '/customers/:id/source-records',
-    {
-      schema: {
-        tags: ['customers'],
-        summary: 'The source records linked to a golden customer (the divisions’ view of them) and how each was linked',
-        params: idParams,
-        response: { 200: z.object({ items: z.array(linkedSourceRecordSchema) }) },
-      },
-    },
-    async (req) => {
-      await customers.getCustomer(req.actor, req.params.id);
-      const rows = await customers.recordsOfCustomer(req.actor, req.params.id);
-      const items = rows.map(({ link, ...r }) => ({
-        ...r,
-        customerId: link.customerId,
-        link: { method: link.method, rule: link.rule, matchProbability: link.matchProbability, linkedAt: link.createdAt },
-      }));
-      return redact(req.actor, { items });
-    },
   );
   app.post(
     '/customers',

@@ -136,7 +136,7 @@ export class CustomerService {
       .from(customerLinks)
       .innerJoin(sourceRecords, and(eq(sourceRecords.tenantId, customerLinks.tenantId), eq(sourceRecords.id, customerLinks.sourceRecordId)))
       .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
-      .where(and(eq(customerLinks.tenantId, actor.tenantId), eq(customerLinks.customerId, customerId), this.recordScope(actor)));
+      .where(and(eq(customerLinks.tenantId, actor.tenantId), eq(customerLinks.customerId, customerId)));
     return rows.map((r) => ({ ...r.record, divisionId: r.divisionId, sourceCode: r.sourceCode, link: r.link }));
   }
 }
