@@ -1,0 +1,337 @@
+import { IntVec, type PersonTable } from './comparisons.js';
+
+/**
+ * A blocking rule: records with the same key are compared. The union of several rules keeps recall high while
+ * each rule alone stays selective. A key of null puts the record in no block of that rule.
+ */
+export interface BlockingRule {
+  name: string;
+  key(t: PersonTable, row: number): string | number | null;
+}
+
+export interface BlockingOptions {
+  /** A block with more records than this is skipped (and reported) so that no rule turns quadratic. */
+  maxBlockSize: number;
+  /** Source codes (PersonTable.sources) whose records are unique per person: two records of one such source are never compared. */
+  uniqueSource?: Uint8Array;
+}
+
+export interface SkippedBlock {
+  rule: string;
+  size: number;
+  example: string;
+}
+
+export interface CandidatePairs {
+  a: Int32Array;
+  b: Int32Array;
+  /** Index of the first rule that produced the pair. */
+  rule: Uint8Array;
+  perRule: Record<string, number>;
+  skippedBlocks: SkippedBlock[];
+}
+
+// Key helpers --------------------------------------------------------------------------------------------
+
+const code = (t: PersonTable, column: Parameters<PersonTable['value']>[0], row: number) => t.columns[column].codes.data[row];
+const initial = (s: string | null) => (s ? s.charCodeAt(0) : -1);
+
+/** Key of two non-negative integer parts, or null when either is missing. Parts stay below 2^26. */
+const pair = (x: number, y: number) => (x < 0 || y < 0 ? null : x * 67_108_864 + y);
+
+/** The default rules, strongest first. Each is selective on its own; the union is what gives recall. */
+export function defaultBlockingRules(): BlockingRule[] {
+  return [
+    { name: 'national_id', key: (t, r) => nullIfNeg(code(t, 'nationalId', r)) },
+    { name: 'email', key: (t, r) => nullIfNeg(code(t, 'email', r)) },
+    { name: 'phone', key: (t, r) => nullIfNeg(code(t, 'phone', r)) },
+    { name: 'dob + given initial', key: (t, r) => pair(t.dob.data[r], initial(t.value('givenCanon', r))) },
+    { name: 'dob + family initial', key: (t, r) => pair(t.dob.data[r], initial(t.value('family', r))) },
+    { name: 'given (nickname key) + family', key: (t, r) => pair(code(t, 'givenCanon', r), code(t, 'family', r)) },
+    {
+      name: 'family soundex + given initial + birth year',
+      key: (t, r) => {
+        const d = t.dob.data[r];
+        const g = initial(t.value('givenCanon', r));
+        const s = code(t, 'familySoundex', r);
+        return d < 0 || g < 0 || s < 0 ? null : pair(s, ((d / 10000) | 0) * 256 + g);
+      },
+    },
+    {
+      name: 'postcode + family prefix',
+      key: (t, r) => {
+        const f = t.value('family', r);
+        return f ? pair(code(t, 'postcode', r), f.charCodeAt(0) * 256 + (f.charCodeAt(1) || 0)) : null;
+      },
+    },
+    {
+      name: 'postcode + given initial',
+      key: (t, r) => pair(code(t, 'postcode', r), initial(t.value('givenCanon', r))),
+    },
+    {
+      // Swapped names and a typo in either name still leave the phonetic pair intact.
+      name: 'phonetic names (either order)',
+      key: (t, r) => {
+        const g = code(t, 'givenPhon', r);
+        const f = code(t, 'familyPhon', r);
+        if (g < 0 || f < 0) return null;
+        const gs = t.columns.givenPhon.values[g];
+        const fs = t.columns.familyPhon.values[f];
+        return gs < fs ? `${gs}|${fs}` : `${fs}|${gs}`;
+      },
+    },
+    { name: 'street number + address', key: (t, r) => pair(code(t, 'street', r), code(t, 'address1', r)) },
+    { name: 'dob + locality', key: (t, r) => pair(t.dob.data[r], code(t, 'locality', r)) },
+    {
+      // Names swapped between the fields keep the same two initials.
+      name: 'dob + both initials (either order)',
+      key: (t, r) => {
+        const g = initial(t.value('given', r));
+        const f = initial(t.value('family', r));
+        return g < 0 || f < 0 ? null : pair(t.dob.data[r], Math.min(g, f) * 256 + Math.max(g, f));
+      },
+    },
+    {
+      // A transposition of two digits keeps the multiset of characters.
+      name: 'national id characters (sorted)',
+      key: (t, r) => {
+        const v = t.value('nationalId', r);
+        return v ? `#${[...v].sort().join('')}` : null;
+      },
+    },
+    { name: 'email user name', key: (t, r) => nullIfNeg(code(t, 'emailUser', r)) },
+  ];
+}
+
+function nullIfNeg(x: number): number | null {
+  return x < 0 ? null : x;
+}
+
+/**
+ * Block membership for every rule. Built once for a full run (counting sort into CSR arrays); records added
+ * later go to per-block overflow lists, so an incremental batch finds its candidates without a rebuild.
+ */
+export class BlockIndex {
+  private readonly interners: Map<string | number, number>[];
+  /** Per rule: block id of each row, -1 = no key. */
+  readonly blockOf: IntVec[];
+  private offsets: Int32Array[] = [];
+  private members: Int32Array[] = [];
+  private readonly extra: Map<number, number[]>[];
+  private readonly blockSize: number[][];
+  private readonly blockExample: (string | number)[][];
+
+  constructor(
+    readonly rules: BlockingRule[],
+    readonly options: BlockingOptions,
+  ) {
+    if (rules.length > 255) throw new Error('at most 255 blocking rules');
+    this.interners = rules.map(() => new Map());
+    this.blockOf = rules.map(() => new IntVec(1024));
+    this.extra = rules.map(() => new Map());
+    this.blockSize = rules.map(() => []);
+    this.blockExample = rules.map(() => []);
+  }
+
+  private blockId(rule: number, key: string | number | null): number {
+    if (key === null) return -1;
+    const interner = this.interners[rule];
+    let id = interner.get(key);
+    if (id === undefined) {
+      id = interner.size;
+      interner.set(key, id);
+      this.blockSize[rule].push(0);
+      this.blockExample[rule].push(key);
+    }
+    return id;
+  }
+
+  /** Index rows 0..t.size-1 from scratch. */
+  static build(t: PersonTable, rules: BlockingRule[], options: BlockingOptions): BlockIndex {
+    const index = new BlockIndex(rules, options);
+    const n = t.size;
+    for (let r = 0; r < rules.length; r++) {
+      const of = index.blockOf[r];
+      const sizes = index.blockSize[r];
+      for (let row = 0; row < n; row++) {
+        const id = index.blockId(r, rules[r].key(t, row));
+        of.push(id);
+        if (id >= 0) sizes[id]++;
+      }
+      const nb = sizes.length;
+      const offsets = new Int32Array(nb + 1);
+      for (let b = 0; b < nb; b++) offsets[b + 1] = offsets[b] + sizes[b];
+      const fill = offsets.slice(0, nb);
+      const members = new Int32Array(offsets[nb]);
+      const data = of.data;
+      for (let row = 0; row < n; row++) {
+        const id = data[row];
+        if (id >= 0) members[fill[id]++] = row;
+      }
+      index.offsets[r] = offsets;
+      index.members[r] = members;
+    }
+    return index;
+  }
+
+  /** Index a row appended to (or overwritten in) the table after build. */
+  update(t: PersonTable, row: number): void {
+    for (let r = 0; r < this.rules.length; r++) {
+      const id = this.blockId(r, this.rules[r].key(t, row));
+      const of = this.blockOf[r];
+      if (row < of.length) {
+        const old = of.data[row];
+        if (old === id) continue;
+        if (old >= 0) this.blockSize[r][old]--;
+        of.data[row] = id;
+      } else {
+        while (of.length < row) of.push(-1);
+        of.push(id);
+      }
+      if (id < 0) continue;
+      this.blockSize[r][id]++;
+      let list = this.extra[r].get(id);
+      if (!list) this.extra[r].set(id, (list = []));
+      list.push(row);
+    }
+  }
+
+  /** Current members of a block (rows whose block changed since are filtered out). */
+  forEachMember(rule: number, block: number, fn: (row: number) => void): void {
+    const of = this.blockOf[rule].data;
+    const offsets = this.offsets[rule];
+    if (offsets && block + 1 < offsets.length) {
+      const members = this.members[rule];
+      for (let k = offsets[block]; k < offsets[block + 1]; k++) {
+        const row = members[k];
+        if (of[row] === block) fn(row);
+      }
+    }
+    const list = this.extra[rule].get(block);
+    if (list) for (const row of list) if (of[row] === block) fn(row);
+  }
+
+  isOversized(rule: number, block: number): boolean {
+    return this.blockSize[rule][block] > this.options.maxBlockSize;
+  }
+
+  /** Whether an earlier rule already puts rows x and y in one (not oversized) block: the pair was produced there. */
+  coveredBefore(rule: number, x: number, y: number): boolean {
+    for (let r = 0; r < rule; r++) {
+      const of = this.blockOf[r].data;
+      const bx = of[x];
+      if (bx >= 0 && bx === of[y] && !this.isOversized(r, bx)) return true;
+    }
+    return false;
+  }
+
+  private excluded(t: PersonTable, x: number, y: number): boolean {
+    const unique = this.options.uniqueSource;
+    if (!unique) return false;
+    const sx = t.source.data[x];
+    return sx === t.source.data[y] && unique[sx] === 1;
+  }
+
+  /** Every candidate pair of the table, each once, tagged with the first rule producing it. */
+  allPairs(t: PersonTable): CandidatePairs {
+    const a = new IntVec(t.size * 4);
+    const b = new IntVec(t.size * 4);
+    const ruleVec = new IntVec(t.size * 4);
+    const perRule: Record<string, number> = {};
+    const skippedBlocks: SkippedBlock[] = [];
+    for (let r = 0; r < this.rules.length; r++) {
+      let count = 0;
+      const offsets = this.offsets[r];
+      const members = this.members[r];
+      const nb = offsets.length - 1;
+      for (let block = 0; block < nb; block++) {
+        const start = offsets[block];
+        const end = offsets[block + 1];
+        if (end - start < 2) continue;
+        if (end - start > this.options.maxBlockSize) {
+          skippedBlocks.push({ rule: this.rules[r].name, size: end - start, example: String(this.blockExample[r][block]) });
+          continue;
+        }
+        for (let p = start; p < end; p++) {
+          const x = members[p];
+          for (let q = p + 1; q < end; q++) {
+            const y = members[q];
+            if (this.excluded(t, x, y) || this.coveredBefore(r, x, y)) continue;
+            a.push(x);
+            b.push(y);
+            ruleVec.push(r);
+            count++;
+          }
+        }
+      }
+      perRule[this.rules[r].name] = count;
+    }
+    return { a: a.toArray(), b: b.toArray(), rule: Uint8Array.from(ruleVec.toArray()), perRule, skippedBlocks };
+  }
+
+  /**
+   * Candidate pairs among `rows` only (an incremental batch and the clusters it touches): each pair once, with
+   * the same first-rule attribution as allPairs.
+   */
+  pairsAmong(t: PersonTable, rows: Int32Array, marker: Uint8Array): CandidatePairs {
+    const a = new IntVec(rows.length * 4);
+    const b = new IntVec(rows.length * 4);
+    const ruleVec = new IntVec(rows.length * 4);
+    const perRule: Record<string, number> = {};
+    const skipped: SkippedBlock[] = [];
+    for (const row of rows) marker[row] = 1;
+    for (let r = 0; r < this.rules.length; r++) {
+      let count = 0;
+      const of = this.blockOf[r].data;
+      for (const x of rows) {
+        const block = of[x];
+        if (block < 0) continue;
+        if (this.isOversized(r, block)) continue;
+        this.forEachMember(r, block, (y) => {
+          if (y <= x || marker[y] !== 1) return;
+          if (this.excluded(t, x, y) || this.coveredBefore(r, x, y)) return;
+          a.push(x);
+          b.push(y);
+          ruleVec.push(r);
+          count++;
+        });
+      }
+      perRule[this.rules[r].name] = count;
+    }
+    for (const row of rows) marker[row] = 0;
+    return { a: a.toArray(), b: b.toArray(), rule: Uint8Array.from(ruleVec.toArray()), perRule, skippedBlocks: skipped };
+  }
+
+  /** Rows sharing a (not oversized) block with `row` under any rule. */
+  candidatesOf(row: number, into: Set<number>): void {
+    for (let r = 0; r < this.rules.length; r++) {
+      const block = this.blockOf[r].data[row];
+      if (block < 0 || this.isOversized(r, block)) continue;
+      this.forEachMember(r, block, (y) => {
+        if (y !== row) into.add(y);
+      });
+    }
+  }
+}
+
+/** Share of true pairs (same truth label) that some rule puts in the candidate set. */
+export function blockingRecall(pairs: CandidatePairs, truth: (row: number) => string | null, rows: number, excluded?: (x: number, y: number) => boolean): { truePairs: number; found: number; recall: number } {
+  const groups = new Map<string, number[]>();
+  for (let r = 0; r < rows; r++) {
+    const label = truth(r);
+    if (label === null) continue;
+    let g = groups.get(label);
+    if (!g) groups.set(label, (g = []));
+    g.push(r);
+  }
+  let truePairs = 0;
+  for (const g of groups.values()) {
+    for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) if (!excluded?.(g[i], g[j])) truePairs++;
+  }
+  let found = 0;
+  for (let p = 0; p < pairs.a.length; p++) {
+    const la = truth(pairs.a[p]);
+    if (la !== null && la === truth(pairs.b[p])) found++;
+  }
+  return { truePairs, found, recall: truePairs ? found / truePairs : 1 };
+}

@@ -1,0 +1,604 @@
+import type { NormalisedPerson } from './canonical.js';
+import { emailMatchKey, expandAddress, foldText, nameKey } from './normalise.js';
+import { canonicalGivenName, nameGroups } from './nicknames.js';
+
+// =========================================================================================================
+// String metrics. Written for the hot loop: no allocation per call below 64 characters.
+
+const SCRATCH = 64;
+const flagsA = new Uint8Array(SCRATCH);
+const flagsB = new Uint8Array(SCRATCH);
+
+/** Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters), as in Winkler (1990). */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return a.length ? 1 : 0;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  const fa = la <= SCRATCH ? flagsA : new Uint8Array(la);
+  const fb = lb <= SCRATCH ? flagsB : new Uint8Array(lb);
+  fa.fill(0, 0, la);
+  fb.fill(0, 0, lb);
+  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(lb - 1, i + window);
+    const c = a.charCodeAt(i);
+    for (let j = lo; j <= hi; j++) {
+      if (fb[j] === 0 && b.charCodeAt(j) === c) {
+        fa[i] = 1;
+        fb[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let k = 0;
+  for (let i = 0; i < la; i++) {
+    if (fa[i] === 0) continue;
+    while (fb[k] === 0) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
+    k++;
+  }
+  const m = matches;
+  const jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3;
+  let prefix = 0;
+  const maxPrefix = Math.min(4, la, lb);
+  while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+let rowPrev2 = new Int32Array(SCRATCH + 1);
+let rowPrev = new Int32Array(SCRATCH + 1);
+let rowCur = new Int32Array(SCRATCH + 1);
+
+/**
+ * Damerau-Levenshtein distance (optimal string alignment: adjacent transpositions count 1), stopping early
+ * once every cell of a row exceeds `max` (then returns max + 1).
+ */
+export function damerauLevenshtein(a: string, b: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (a === b) return 0;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  if (la === 0) return lb;
+  if (lb === 0) return la;
+  if (lb + 1 > rowCur.length) {
+    rowPrev2 = new Int32Array(lb + 1);
+    rowPrev = new Int32Array(lb + 1);
+    rowCur = new Int32Array(lb + 1);
+  }
+  let p2 = rowPrev2;
+  let p1 = rowPrev;
+  let cur = rowCur;
+  for (let j = 0; j <= lb; j++) p1[j] = j;
+  for (let i = 1; i <= la; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= lb; j++) {
+      const cb = b.charCodeAt(j - 1);
+      const cost = ca === cb ? 0 : 1;
+      let v = Math.min(p1[j] + 1, cur[j - 1] + 1, p1[j - 1] + cost);
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) v = Math.min(v, p2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = p2;
+    p2 = p1;
+    p1 = cur;
+    cur = t;
+  }
+  return p1[lb];
+}
+
+// =========================================================================================================
+// Phonetic codes
+
+/** American Soundex (letter + 3 digits). Used in blocking keys: coarse on purpose. */
+export function soundex(word: string): string {
+  const s = word.toLowerCase().replace(/[^a-z]/g, '');
+  if (!s) return '';
+  const code = (c: string) => ('bfpv'.includes(c) ? '1' : 'cgjkqsxz'.includes(c) ? '2' : 'dt'.includes(c) ? '3' : c === 'l' ? '4' : 'mn'.includes(c) ? '5' : c === 'r' ? '6' : '');
+  let out = s[0].toUpperCase();
+  let last = code(s[0]);
+  for (let i = 1; i < s.length && out.length < 4; i++) {
+    const c = s[i];
+    const d = code(c);
+    if (d && d !== last) out += d;
+    if (c !== 'h' && c !== 'w') last = d;
+  }
+  return out.padEnd(4, '0');
+}
+
+const isVowel = (c: string) => c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u';
+
+/** NYSIIS (Taft 1970), untruncated: a phonetic key that keeps more of the name than Soundex. */
+export function nysiis(word: string): string {
+  let s = word.toLowerCase().replace(/[^a-z]/g, '');
+  if (!s) return '';
+  const starts: [string, string][] = [['mac', 'mcc'], ['kn', 'nn'], ['k', 'c'], ['ph', 'ff'], ['pf', 'ff'], ['sch', 'sss']];
+  for (const [from, to] of starts) if (s.startsWith(from)) { s = to + s.slice(from.length); break; }
+  const ends: [string, string][] = [['ee', 'y'], ['ie', 'y'], ['dt', 'd'], ['rt', 'd'], ['rd', 'd'], ['nt', 'd'], ['nd', 'd']];
+  for (const [from, to] of ends) if (s.endsWith(from)) { s = s.slice(0, -from.length) + to; break; }
+  const chars = s.split('');
+  let key = chars[0];
+  for (let i = 1; i < chars.length; i++) {
+    let c = chars[i];
+    if (c === 'e' && chars[i + 1] === 'v') { chars[i + 1] = 'f'; c = 'a'; }
+    else if (isVowel(c)) c = 'a';
+    else if (c === 'q') c = 'g';
+    else if (c === 'z') c = 's';
+    else if (c === 'm') c = 'n';
+    else if (c === 'k') c = chars[i + 1] === 'n' ? 'n' : 'c';
+    else if (c === 's' && chars[i + 1] === 'c' && chars[i + 2] === 'h') { chars[i + 1] = 's'; chars[i + 2] = 's'; }
+    else if (c === 'p' && chars[i + 1] === 'h') { chars[i + 1] = 'f'; c = 'f'; }
+    else if (c === 'h' && (!isVowel(chars[i - 1]) || (i + 1 < chars.length && !isVowel(chars[i + 1])))) c = chars[i - 1];
+    else if (c === 'w' && isVowel(chars[i - 1])) c = chars[i - 1];
+    chars[i] = c;
+    if (c !== key[key.length - 1]) key += c;
+  }
+  if (key.length > 1 && key.endsWith('s')) key = key.slice(0, -1);
+  if (key.endsWith('ay')) key = key.slice(0, -2) + 'y';
+  if (key.length > 1 && key.endsWith('a')) key = key.slice(0, -1);
+  return key.toUpperCase();
+}
+
+// =========================================================================================================
+// The person table: records as integer codes in typed arrays, so that blocking and comparison touch no objects.
+
+/** A growable Int32Array. */
+export class IntVec {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  toArray(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** One dictionary-encoded text column: code -1 is null; `counts` is each value's term frequency. */
+export class Column {
+  readonly codes: IntVec;
+  readonly values: string[] = [];
+  readonly counts: number[] = [];
+  private readonly index = new Map<string, number>();
+  nonNull = 0;
+  constructor(capacity: number) {
+    this.codes = new IntVec(capacity);
+  }
+  code(value: string): number {
+    let c = this.index.get(value);
+    if (c === undefined) {
+      c = this.values.length;
+      this.index.set(value, c);
+      this.values.push(value);
+      this.counts.push(0);
+    }
+    return c;
+  }
+  /** The code of a value already in the column, or -1. */
+  lookup(value: string): number {
+    return this.index.get(value) ?? -1;
+  }
+  push(value: string | null | undefined): void {
+    if (!value) {
+      this.codes.push(-1);
+      return;
+    }
+    const c = this.code(value);
+    this.counts[c]++;
+    this.nonNull++;
+    this.codes.push(c);
+  }
+  set(row: number, value: string | null | undefined): void {
+    const old = this.codes.data[row];
+    if (old >= 0) {
+      this.counts[old]--;
+      this.nonNull--;
+    }
+    if (!value) {
+      this.codes.data[row] = -1;
+      return;
+    }
+    const c = this.code(value);
+    this.counts[c]++;
+    this.nonNull++;
+    this.codes.data[row] = c;
+  }
+  /** Share of non-null rows holding this code: the term frequency that weights an exact agreement. */
+  frequency(code: number): number {
+    return this.nonNull ? this.counts[code] / this.nonNull : 0;
+  }
+}
+
+export const TEXT_COLUMNS = [
+  'given', 'givenCanon', 'givenPhon', 'family', 'familyPhon', 'familySoundex', 'email', 'emailUser', 'phone', 'nationalId',
+  'postcode', 'locality', 'street', 'address1', 'address2', 'region',
+] as const;
+export type TextColumn = (typeof TEXT_COLUMNS)[number];
+
+/** What the resolver needs to know about a source record besides the person. */
+export interface ResolveRecord {
+  /** Source record id (unique across the run). */
+  id: string;
+  /** Source system the record came from: drives unique-per-person constraints and survivorship priority. */
+  source?: string;
+  division?: string;
+  /** ISO time the source last changed the record. */
+  updatedAt?: string | null;
+  person: NormalisedPerson;
+}
+
+const compact = (s: string) => s.replace(/ /g, '');
+
+/** The matching forms of one person, in the order of TEXT_COLUMNS. */
+function matchingForms(p: NormalisedPerson): (string | null)[] {
+  const given = nameKey(p.givenName);
+  const givenFirst = given.split(' ')[0];
+  const family = nameKey(p.familyName);
+  const email = p.email ? emailMatchKey(p.email) : '';
+  const phoneDigits = p.phone ? p.phone.replace(/\D/g, '') : '';
+  return [
+    given ? compact(given) : null,
+    givenFirst ? canonicalGivenName(givenFirst) : null,
+    givenFirst ? nysiis(givenFirst) || null : null,
+    family ? compact(family) : null,
+    family ? nysiis(compact(family)) || null : null,
+    family ? soundex(compact(family)) || null : null,
+    email || null,
+    email ? email.slice(0, email.lastIndexOf('@')) || null : null,
+    phoneDigits || null,
+    p.nationalId ? p.nationalId.toUpperCase().replace(/[^A-Z0-9]/g, '') || null : null,
+    p.postcode ? p.postcode.toUpperCase().replace(/[^A-Z0-9]/g, '') || null : null,
+    p.locality ? compact(foldText(p.locality)) || null : null,
+    p.streetNumber ? foldText(p.streetNumber).replace(/ /g, '') || null : null,
+    p.addressLine1 ? compact(expandAddress(p.addressLine1)) || null : null,
+    p.addressLine2 ? compact(expandAddress(p.addressLine2)) || null : null,
+    p.region ? foldText(p.region) || null : null,
+  ];
+}
+
+function dobNumber(iso: string | null): number {
+  if (!iso) return -1;
+  const n = Number(iso.slice(0, 4)) * 10000 + Number(iso.slice(5, 7)) * 100 + Number(iso.slice(8, 10));
+  return Number.isFinite(n) ? n : -1;
+}
+
+/**
+ * All records of a run, columnar. Rows are appended (a new record) or overwritten (a changed record); a row
+ * number never changes, so pairs and clusters can refer to records by row.
+ */
+export class PersonTable {
+  readonly columns: Record<TextColumn, Column>;
+  readonly dob: IntVec;
+  readonly source: IntVec;
+  readonly ids: string[] = [];
+  readonly records: ResolveRecord[] = [];
+  readonly rowById = new Map<string, number>();
+  readonly sources: string[] = [];
+  private readonly sourceIndex = new Map<string, number>();
+  /** Given-name nickname groups per code of `given`, as codes of `givenCanon` (filled lazily). */
+  private readonly groupCache: (Int32Array | undefined)[] = [];
+
+  constructor(capacity = 1024) {
+    this.columns = Object.fromEntries(TEXT_COLUMNS.map((c) => [c, new Column(capacity)])) as Record<TextColumn, Column>;
+    this.dob = new IntVec(capacity);
+    this.source = new IntVec(capacity);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  sourceCode(name: string): number {
+    let c = this.sourceIndex.get(name);
+    if (c === undefined) {
+      c = this.sources.length;
+      this.sources.push(name);
+      this.sourceIndex.set(name, c);
+    }
+    return c;
+  }
+
+  /** Append a record, or overwrite the row of a record with the same id. Returns the row. */
+  upsert(record: ResolveRecord): number {
+    const forms = matchingForms(record.person);
+    const existing = this.rowById.get(record.id);
+    if (existing !== undefined) {
+      TEXT_COLUMNS.forEach((c, k) => this.columns[c].set(existing, forms[k]));
+      this.dob.data[existing] = dobNumber(record.person.dateOfBirth);
+      this.source.data[existing] = this.sourceCode(record.source ?? '');
+      this.records[existing] = record;
+      return existing;
+    }
+    const row = this.ids.length;
+    TEXT_COLUMNS.forEach((c, k) => this.columns[c].push(forms[k]));
+    this.dob.push(dobNumber(record.person.dateOfBirth));
+    this.source.push(this.sourceCode(record.source ?? ''));
+    this.ids.push(record.id);
+    this.records.push(record);
+    this.rowById.set(record.id, row);
+    return row;
+  }
+
+  static from(records: readonly ResolveRecord[]): PersonTable {
+    const t = new PersonTable(records.length + 16);
+    for (const r of records) t.upsert(r);
+    return t;
+  }
+
+  value(column: TextColumn, row: number): string | null {
+    const c = this.columns[column].codes.data[row];
+    return c < 0 ? null : this.columns[column].values[c];
+  }
+
+  /** Nickname groups of the row's given name (first word), as `givenCanon` codes. */
+  givenGroups(row: number): Int32Array | null {
+    const code = this.columns.given.codes.data[row];
+    if (code < 0) return null;
+    let g = this.groupCache[code];
+    if (!g) {
+      const first = this.columns.given.values[code];
+      const word = this.records[row] ? nameKey(this.records[row].person.givenName).split(' ')[0] : first;
+      g = Int32Array.from(nameGroups(word).map((name) => this.columns.givenCanon.code(name)));
+      this.groupCache[code] = g;
+    }
+    return g;
+  }
+}
+
+// =========================================================================================================
+// Comparisons: each maps a pair of rows to a level (0 = strongest agreement, -1 = a value is missing).
+
+export interface ComparisonLevel {
+  label: string;
+  /** Exact agreement whose weight is adjusted by the value's term frequency (rare values weigh more). */
+  tf?: boolean;
+}
+
+export interface Comparison {
+  /** Name used in settings, explanations and stored links. */
+  name: string;
+  levels: ComparisonLevel[];
+  /** Column whose term frequencies adjust the `tf` level. */
+  tfColumn?: TextColumn;
+  compare(t: PersonTable, i: number, j: number): number;
+}
+
+type Ladder = { label: string; test: (a: string, b: string) => boolean }[];
+
+/** Exact, then a ladder of fuzzy tests, then "else". Exact is checked on codes, so it costs nothing. */
+function textComparison(name: string, column: TextColumn, ladder: Ladder, tf: boolean): Comparison {
+  const levels: ComparisonLevel[] = [{ label: 'exact', tf }, ...ladder.map((l) => ({ label: l.label })), { label: 'else' }];
+  const elseLevel = levels.length - 1;
+  return {
+    name,
+    levels,
+    tfColumn: tf ? column : undefined,
+    compare(t, i, j) {
+      const col = t.columns[column];
+      const a = col.codes.data[i];
+      const b = col.codes.data[j];
+      if (a < 0 || b < 0) return -1;
+      if (a === b) return 0;
+      const va = col.values[a];
+      const vb = col.values[b];
+      for (let k = 0; k < ladder.length; k++) if (ladder[k].test(va, vb)) return k + 1;
+      return elseLevel;
+    },
+  };
+}
+
+const jw = (min: number) => (a: string, b: string) => jaroWinkler(a, b) >= min;
+const dl = (max: number) => (a: string, b: string) => damerauLevenshtein(a, b, max) <= max;
+
+/** Given and family names written in each other's fields ("Mason, Madeline" vs "Madeline Mason"). */
+function namesSwapped(t: PersonTable, i: number, j: number): boolean {
+  const g = t.columns.given;
+  const f = t.columns.family;
+  const gi = g.codes.data[i], gj = g.codes.data[j], fi = f.codes.data[i], fj = f.codes.data[j];
+  if (gi < 0 || gj < 0 || fi < 0 || fj < 0) return false;
+  return jaroWinkler(g.values[gi], f.values[fj]) >= 0.9 && jaroWinkler(f.values[fi], g.values[gj]) >= 0.9;
+}
+
+function givenNameComparison(): Comparison {
+  const levels: ComparisonLevel[] = [
+    { label: 'exact', tf: true }, { label: 'nickname' }, { label: 'swapped with family name' }, { label: 'jaro-winkler >= 0.92' },
+    { label: 'jaro-winkler >= 0.8' }, { label: 'same phonetic code' }, { label: 'else' },
+  ];
+  return {
+    name: 'given_name',
+    levels,
+    tfColumn: 'given',
+    compare(t, i, j) {
+      const col = t.columns.given;
+      const a = col.codes.data[i];
+      const b = col.codes.data[j];
+      if (a < 0 || b < 0) return namesSwapped(t, i, j) ? 2 : -1;
+      if (a === b) return 0;
+      const ga = t.givenGroups(i)!;
+      const gb = t.givenGroups(j)!;
+      for (let x = 0; x < ga.length; x++) for (let y = 0; y < gb.length; y++) if (ga[x] === gb[y]) return 1;
+      const s = jaroWinkler(col.values[a], col.values[b]);
+      if (s < 0.92 && namesSwapped(t, i, j)) return 2;
+      if (s >= 0.92) return 3;
+      if (s >= 0.8) return 4;
+      const p = t.columns.givenPhon.codes.data;
+      if (p[i] >= 0 && p[i] === p[j]) return 5;
+      return 6;
+    },
+  };
+}
+
+function familyNameComparison(): Comparison {
+  const levels: ComparisonLevel[] = [
+    { label: 'exact', tf: true }, { label: 'swapped with given name' }, { label: 'jaro-winkler >= 0.92' }, { label: 'jaro-winkler >= 0.8' },
+    { label: 'same phonetic code' }, { label: 'else' },
+  ];
+  return {
+    name: 'family_name',
+    levels,
+    tfColumn: 'family',
+    compare(t, i, j) {
+      const col = t.columns.family;
+      const a = col.codes.data[i];
+      const b = col.codes.data[j];
+      if (a < 0 || b < 0) return namesSwapped(t, i, j) ? 1 : -1;
+      if (a === b) return 0;
+      const s = jaroWinkler(col.values[a], col.values[b]);
+      if (s < 0.92 && namesSwapped(t, i, j)) return 1;
+      if (s >= 0.92) return 2;
+      if (s >= 0.8) return 3;
+      const p = t.columns.familyPhon.codes.data;
+      if (p[i] >= 0 && p[i] === p[j]) return 4;
+      return 5;
+    },
+  };
+}
+
+/** Date-of-birth levels for the ways a keyed date goes wrong: a digit, a swapped day and month, the year. */
+function dobComparison(): Comparison {
+  const levels: ComparisonLevel[] = [
+    { label: 'exact' }, { label: 'one digit off or transposed' }, { label: 'day and month swapped' }, { label: 'two digits off' },
+    { label: 'same year and month' }, { label: 'same year' }, { label: 'else' },
+  ];
+  const digits = (n: number) => String(n).padStart(8, '0');
+  return {
+    name: 'date_of_birth',
+    levels,
+    compare(t, i, j) {
+      const a = t.dob.data[i];
+      const b = t.dob.data[j];
+      if (a < 0 || b < 0) return -1;
+      if (a === b) return 0;
+      const sa = digits(a);
+      const sb = digits(b);
+      const d = damerauLevenshtein(sa, sb, 2);
+      if (d <= 1) return 1;
+      const ya = (a / 10000) | 0, yb = (b / 10000) | 0;
+      const ma = ((a / 100) | 0) % 100, mb = ((b / 100) | 0) % 100;
+      const da = a % 100, db = b % 100;
+      if (ya === yb && ma === db && da === mb) return 2;
+      if (d <= 2) return 3;
+      if (ya === yb && ma === mb) return 4;
+      if (ya === yb) return 5;
+      return 6;
+    },
+  };
+}
+
+function emailComparison(): Comparison {
+  return {
+    name: 'email',
+    levels: [{ label: 'exact' }, { label: 'same user name' }, { label: 'jaro-winkler >= 0.88' }, { label: 'else' }],
+    compare(t, i, j) {
+      const col = t.columns.email;
+      const a = col.codes.data[i];
+      const b = col.codes.data[j];
+      if (a < 0 || b < 0) return -1;
+      if (a === b) return 0;
+      const u = t.columns.emailUser.codes.data;
+      if (u[i] >= 0 && u[i] === u[j]) return 1;
+      if (jaroWinkler(col.values[a], col.values[b]) >= 0.88) return 2;
+      return 3;
+    },
+  };
+}
+
+function phoneComparison(): Comparison {
+  return {
+    name: 'phone',
+    levels: [{ label: 'exact' }, { label: 'same last 9 digits' }, { label: 'one digit off or transposed' }, { label: 'else' }],
+    compare(t, i, j) {
+      const col = t.columns.phone;
+      const a = col.codes.data[i];
+      const b = col.codes.data[j];
+      if (a < 0 || b < 0) return -1;
+      if (a === b) return 0;
+      const va = col.values[a];
+      const vb = col.values[b];
+      if (va.length >= 9 && vb.length >= 9 && va.slice(-9) === vb.slice(-9)) return 1;
+      if (damerauLevenshtein(va, vb, 1) <= 1) return 2;
+      return 3;
+    },
+  };
+}
+
+/** The comparisons the default settings use, by name. */
+export function defaultComparisons(): Comparison[] {
+  return [
+    givenNameComparison(),
+    familyNameComparison(),
+    dobComparison(),
+    textComparison('national_id', 'nationalId', [{ label: 'one character off', test: dl(1) }, { label: 'two characters off', test: dl(2) }], false),
+    emailComparison(),
+    phoneComparison(),
+    textComparison('postcode', 'postcode', [{ label: 'one character off', test: dl(1) }, { label: 'same first 3', test: (a, b) => a.length >= 3 && a.slice(0, 3) === b.slice(0, 3) }], true),
+    textComparison('locality', 'locality', [{ label: 'jaro-winkler >= 0.9', test: jw(0.9) }], true),
+    textComparison('street_number', 'street', [{ label: 'one character off', test: dl(1) }], false),
+    textComparison('address_line1', 'address1', [{ label: 'jaro-winkler >= 0.9', test: jw(0.9) }, { label: 'jaro-winkler >= 0.75', test: jw(0.75) }], true),
+    textComparison('address_line2', 'address2', [{ label: 'jaro-winkler >= 0.9', test: jw(0.9) }], false),
+    textComparison('region', 'region', [], false),
+  ];
+}
+
+// =========================================================================================================
+// Comparison vectors, collapsed to patterns: EM and scoring work per distinct pattern, not per pair.
+
+export interface ComparisonPatterns {
+  /** Pattern index of each pair. */
+  patternOf: Int32Array;
+  /** Levels of each pattern, row-major (pattern x comparison); -1 = null. */
+  levels: Int8Array;
+  /** Pairs per pattern. */
+  counts: Float64Array;
+  nPatterns: number;
+  nComparisons: number;
+}
+
+/** Compare every pair (a[p], b[p]) under every comparison and group identical level vectors. */
+export function comparePairs(t: PersonTable, comparisons: Comparison[], a: Int32Array, b: Int32Array): ComparisonPatterns {
+  const C = comparisons.length;
+  const radix = comparisons.map((c) => c.levels.length + 1);
+  const n = a.length;
+  const patternOf = new Int32Array(n);
+  const index = new Map<number, number>();
+  const levels: number[] = [];
+  const counts: number[] = [];
+  const row = new Int8Array(C);
+  for (let p = 0; p < n; p++) {
+    const i = a[p];
+    const j = b[p];
+    let key = 0;
+    for (let c = 0; c < C; c++) {
+      const l = comparisons[c].compare(t, i, j);
+      row[c] = l;
+      key = key * radix[c] + (l + 1);
+    }
+    let k = index.get(key);
+    if (k === undefined) {
+      k = counts.length;
+      index.set(key, k);
+      counts.push(0);
+      for (let c = 0; c < C; c++) levels.push(row[c]);
+    }
+    counts[k]++;
+    patternOf[p] = k;
+  }
+  return { patternOf, levels: Int8Array.from(levels), counts: Float64Array.from(counts), nPatterns: counts.length, nComparisons: C };
+}

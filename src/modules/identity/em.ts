@@ -1,0 +1,205 @@
+import { comparePairs, type Comparison, type ComparisonPatterns, type PersonTable } from './comparisons.js';
+
+/**
+ * Fellegi-Sunter parameters, estimated without labels.
+ * m[c][l] = P(level l on comparison c | same person), u[c][l] = P(level l | different people).
+ */
+export interface FellegiSunterModel {
+  comparisons: { name: string; levels: string[] }[];
+  m: number[][];
+  u: number[][];
+  /** Prior probability that two comparable records (a random pair) are the same person. */
+  lambda: number;
+  /** Share of matches among the blocked pairs EM was trained on. */
+  blockedLambda: number;
+  iterations: number;
+  converged: boolean;
+  uSamplePairs: number;
+}
+
+export interface TrainingOptions {
+  /** Random pairs sampled to estimate u. */
+  uSamplePairs: number;
+  maxIterations: number;
+  tolerance: number;
+  seed: number;
+  /** Never let a probability fall below this (a level seen once must not carry infinite weight). */
+  minProbability: number;
+}
+
+/** mulberry32: small, fast, seeded; the same data always trains the same model. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = s;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Random comparable pairs (i != j, and never two records of one unique-per-person source). For small tables the
+ * sample covers every pair exactly once instead.
+ */
+export function sampleRandomPairs(t: PersonTable, count: number, seed: number, uniqueSource?: Uint8Array): { a: Int32Array; b: Int32Array } {
+  const n = t.size;
+  const all = (n * (n - 1)) / 2;
+  const src = t.source.data;
+  const excluded = (i: number, j: number) => uniqueSource !== undefined && src[i] === src[j] && uniqueSource[src[i]] === 1;
+  if (all <= count) {
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (!excluded(i, j)) { a.push(i); b.push(j); }
+    return { a: Int32Array.from(a), b: Int32Array.from(b) };
+  }
+  const random = rng(seed);
+  const a = new Int32Array(count);
+  const b = new Int32Array(count);
+  let k = 0;
+  let attempts = 0;
+  while (k < count && attempts < count * 50) {
+    attempts++;
+    const i = Math.floor(random() * n);
+    const j = Math.floor(random() * n);
+    if (i === j || excluded(i, j)) continue;
+    a[k] = i;
+    b[k] = j;
+    k++;
+  }
+  return { a: a.subarray(0, k), b: b.subarray(0, k) };
+}
+
+/** Number of comparable pairs: all pairs less those within one unique-per-person source. */
+export function comparablePairs(t: PersonTable, uniqueSource?: Uint8Array): number {
+  const n = t.size;
+  let total = (n * (n - 1)) / 2;
+  if (uniqueSource) {
+    const per = new Map<number, number>();
+    for (let r = 0; r < n; r++) per.set(t.source.data[r], (per.get(t.source.data[r]) ?? 0) + 1);
+    for (const [s, k] of per) if (uniqueSource[s] === 1) total -= (k * (k - 1)) / 2;
+  }
+  return total;
+}
+
+/** Level frequencies per comparison over patterns, each pattern weighted (nulls skipped), with a floor. */
+function levelDistribution(p: ComparisonPatterns, comparisons: Comparison[], weight: (k: number) => number, floor: number): number[][] {
+  const C = comparisons.length;
+  const sums = comparisons.map((c) => new Array<number>(c.levels.length).fill(0));
+  for (let k = 0; k < p.nPatterns; k++) {
+    const w = weight(k);
+    if (w === 0) continue;
+    for (let c = 0; c < C; c++) {
+      const l = p.levels[k * C + c];
+      if (l >= 0) sums[c][l] += w;
+    }
+  }
+  return sums.map((s) => normalise(s, floor));
+}
+
+function normalise(s: number[], floor: number): number[] {
+  const total = s.reduce((x, y) => x + y, 0);
+  if (total <= 0) return s.map(() => 1 / s.length);
+  const out = s.map((x) => Math.max(x / total, floor));
+  const t2 = out.reduce((x, y) => x + y, 0);
+  return out.map((x) => x / t2);
+}
+
+/** log2 Bayes factor of each pattern under (m, u). */
+function patternLogBf(p: ComparisonPatterns, m: number[][], u: number[][]): Float64Array {
+  const C = p.nComparisons;
+  const out = new Float64Array(p.nPatterns);
+  for (let k = 0; k < p.nPatterns; k++) {
+    let s = 0;
+    for (let c = 0; c < C; c++) {
+      const l = p.levels[k * C + c];
+      if (l >= 0) s += Math.log2(m[c][l] / u[c][l]);
+    }
+    out[k] = s;
+  }
+  return out;
+}
+
+const posterior = (logBf: number, prior: number) => {
+  const w = logBf + Math.log2(prior / (1 - prior));
+  return 1 / (1 + Math.pow(2, -w));
+};
+
+/** Starting m: most matches agree exactly, a few fall one level down, almost none land on "else". */
+function initialM(comparisons: Comparison[]): number[][] {
+  return comparisons.map((c) => {
+    const L = c.levels.length;
+    if (L === 1) return [1];
+    const m = new Array<number>(L).fill(0);
+    m[0] = 0.8;
+    m[L - 1] = 0.02;
+    for (let l = 1; l < L - 1; l++) m[l] = 0.18 / (L - 2);
+    if (L === 2) m[0] = 0.98;
+    return m;
+  });
+}
+
+/**
+ * Train m by EM over the blocked pairs' patterns and u from random pairs (Splink's recipe), then correct u for
+ * the few true matches a random sample contains.
+ */
+export function trainModel(
+  t: PersonTable,
+  comparisons: Comparison[],
+  blocked: ComparisonPatterns,
+  blockedPairs: number,
+  opts: TrainingOptions,
+  uniqueSource?: Uint8Array,
+): FellegiSunterModel {
+  const floor = opts.minProbability;
+  const sample = sampleRandomPairs(t, opts.uSamplePairs, opts.seed, uniqueSource);
+  const random = comparePairs(t, comparisons, sample.a, sample.b);
+  let u = levelDistribution(random, comparisons, (k) => random.counts[k], floor);
+  let m = initialM(comparisons);
+  // Within the blocked set non-matches agree far more often than random pairs do, so EM gets its own u for
+  // them; the random-pair u is what scoring uses (the prior then refers to all comparable pairs).
+  let uBlocked = u.map((row) => row.slice());
+  let lambda = 0.3;
+  let iterations = 0;
+  let converged = false;
+  const C = comparisons.length;
+  const match = new Float64Array(blocked.nPatterns);
+  for (; iterations < opts.maxIterations && !converged; iterations++) {
+    const bf = patternLogBf(blocked, m, uBlocked);
+    let matched = 0;
+    let total = 0;
+    for (let k = 0; k < blocked.nPatterns; k++) {
+      match[k] = blocked.counts[k] * posterior(bf[k], lambda);
+      matched += match[k];
+      total += blocked.counts[k];
+    }
+    const nextM = levelDistribution(blocked, comparisons, (k) => match[k], floor);
+    const nextU = levelDistribution(blocked, comparisons, (k) => blocked.counts[k] - match[k], floor);
+    const nextLambda = Math.min(Math.max(matched / total, 1e-9), 1 - 1e-9);
+    let delta = Math.abs(nextLambda - lambda);
+    for (let c = 0; c < C; c++) for (let l = 0; l < m[c].length; l++) delta = Math.max(delta, Math.abs(nextM[c][l] - m[c][l]));
+    m = nextM;
+    uBlocked = nextU;
+    lambda = nextLambda;
+    converged = delta < opts.tolerance;
+  }
+  const comparable = comparablePairs(t, uniqueSource);
+  let prior = Math.min(Math.max((lambda * blockedPairs) / comparable, 1e-12), 0.5);
+  // The random sample holds ~prior x sample true matches; weight each sampled pattern by P(non-match).
+  for (let pass = 0; pass < 2; pass++) {
+    const bf = patternLogBf(random, m, u);
+    u = levelDistribution(random, comparisons, (k) => random.counts[k] * (1 - posterior(bf[k], prior)), floor);
+  }
+  prior = Math.min(Math.max((lambda * blockedPairs) / comparable, 1e-12), 0.5);
+  return {
+    comparisons: comparisons.map((c) => ({ name: c.name, levels: c.levels.map((l) => l.label) })),
+    m,
+    u,
+    lambda: prior,
+    blockedLambda: lambda,
+    iterations,
+    converged,
+    uSamplePairs: sample.a.length,
+  };
+}

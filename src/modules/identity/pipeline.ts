@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import { BlockIndex, blockingRecall, type CandidatePairs, type SkippedBlock } from './blocking.js';
+import { assignClusterIds, clusterRecords, type ClusterEdges } from './cluster.js';
+import { comparePairs, PersonTable, type ResolveRecord } from './comparisons.js';
+import { deterministicLinks, type DeterministicLinks } from './deterministic.js';
+import { trainModel, type FellegiSunterModel } from './em.js';
+import { probabilityOf, Scorer, weightOf, type MatchExplanation } from './score.js';
+import { defaultSettings, type ResolutionSettings } from './settings.js';
+
+export type { ResolveRecord } from './comparisons.js';
+
+/** Manual decisions by record id: they always win over the model. */
+export interface ManualDecisions {
+  mustLink?: [string, string][];
+  cannotLink?: [string, string][];
+}
+
+export interface ResolveOptions {
+  settings?: ResolutionSettings;
+  /** Previous assignment record id -> cluster id: surviving clusters keep their ids. */
+  previous?: ReadonlyMap<string, string>;
+  decisions?: ManualDecisions;
+  /** Sources holding at most one record per person (a customer master, a national register). */
+  uniqueSources?: string[];
+  /** A trained model to reuse instead of training (m, u and prior are kept). */
+  model?: FellegiSunterModel;
+  /** Truth labels, only to report blocking recall. Never used for training. */
+  truth?: (record: ResolveRecord) => string | null;
+  newClusterId?: () => string;
+  /** Attach a per-field explanation to each link and review pair (default true). */
+  explain?: boolean;
+}
+
+export interface ResolvedLink {
+  a: string;
+  b: string;
+  method: 'deterministic' | 'probabilistic' | 'manual';
+  rule?: string;
+  weight: number;
+  probability: number;
+  explanation?: MatchExplanation;
+  /** Why an auto-link-strength pair went to review instead. */
+  refused?: string;
+}
+
+export interface ResolveStats {
+  records: number;
+  /** Candidate pairs scored (blocked) plus deterministic pairs not among them. */
+  pairsCompared: number;
+  blockedPairs: number;
+  perBlockingRule: Record<string, number>;
+  deterministicPairs: number;
+  perDeterministicRule: Record<string, number>;
+  sharedIdentifiersSkipped: Record<string, number>;
+  skippedBlocks: SkippedBlock[];
+  blockingRecall?: { truePairs: number; found: number; recall: number };
+  clusters: number;
+  autoLinks: number;
+  reviewPairs: number;
+  refusedMerges: Record<string, number>;
+  model: { lambda: number; blockedLambda: number; iterations: number; converged: boolean; uSamplePairs: number };
+  timingsMs: Record<string, number>;
+}
+
+export interface ResolvedCluster {
+  id: string;
+  records: string[];
+}
+
+export interface ResolveResult {
+  clusters: ResolvedCluster[];
+  /** Record id -> cluster id, for every record of the run (incremental: of the touched clusters). */
+  clusterOf: Map<string, string>;
+  autoLinks: ResolvedLink[];
+  reviewPairs: ResolvedLink[];
+  /** Cluster ids of `previous` no record holds any more. */
+  retiredClusterIds: string[];
+  model: FellegiSunterModel;
+  stats: ResolveStats;
+  /** Everything an incremental run needs; pass it to resolveIncremental. */
+  state: ResolverState;
+}
+
+/** The in-memory index of a resolved population: the table, its blocks, the model and the current clusters. */
+export interface ResolverState {
+  settings: ResolutionSettings;
+  table: PersonTable;
+  index: BlockIndex;
+  model: FellegiSunterModel;
+  scorer: Scorer;
+  uniqueSources: string[];
+  /** Cluster id per row. */
+  clusterIdOf: string[];
+  /** Rows per cluster id. */
+  rowsOf: Map<string, number[]>;
+}
+
+function uniqueFlags(t: PersonTable, settings: ResolutionSettings, uniqueSources: string[]): Uint8Array {
+  const flags = new Uint8Array(t.sources.length + uniqueSources.length + 1);
+  if (!settings.enforceUniqueSources) return flags;
+  for (const s of uniqueSources) flags[t.sourceCode(s)] = 1;
+  return flags;
+}
+
+function rowPairs(t: PersonTable, pairs: [string, string][] | undefined): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [x, y] of pairs ?? []) {
+    const a = t.rowById.get(x);
+    const b = t.rowById.get(y);
+    if (a !== undefined && b !== undefined) out.push([a, b]);
+  }
+  return out;
+}
+
+interface ScoredRun {
+  pairs: CandidatePairs;
+  det: DeterministicLinks;
+  edges: ClusterEdges;
+  edgeRule: string[];
+}
+
+/** Combine blocked pairs (weighted) and deterministic pairs (weight Infinity) into one edge list. */
+function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: DeterministicLinks, settings: ResolutionSettings, index: BlockIndex): ScoredRun {
+  const nb = pairs.a.length;
+  const nd = det.a.length;
+  const a = new Int32Array(nb + nd);
+  const b = new Int32Array(nb + nd);
+  const weight = new Float64Array(nb + nd);
+  a.set(pairs.a);
+  b.set(pairs.b);
+  weight.set(weights);
+  a.set(det.a, nb);
+  b.set(det.b, nb);
+  weight.fill(Infinity, nb);
+  const ruleNames = index.rules.map((r) => r.name);
+  const detNames = settings.deterministicRules.map((r) => r.name);
+  const edgeRule = new Array<string>(nb + nd);
+  for (let e = 0; e < nb; e++) edgeRule[e] = ruleNames[pairs.rule[e]];
+  for (let e = 0; e < nd; e++) edgeRule[nb + e] = detNames[det.rule[e]];
+  return { pairs, det, edges: { a, b, weight }, edgeRule };
+}
+
+/** Full run: normalised records in, clusters, links, review pairs and statistics out. */
+export function resolve(records: readonly ResolveRecord[], options: ResolveOptions = {}): ResolveResult {
+  const settings = options.settings ?? defaultSettings();
+  const timings: Record<string, number> = {};
+  let clock = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - clock);
+    clock = now;
+  };
+  const start = clock;
+
+  const table = PersonTable.from(records);
+  const uniqueSources = options.uniqueSources ?? [];
+  const unique = uniqueFlags(table, settings, uniqueSources);
+  lap('encode');
+
+  const det = deterministicLinks(table, settings.deterministicRules, { maxShared: settings.maxSharedIdentifier, uniqueSource: unique });
+  lap('deterministic');
+
+  const index = BlockIndex.build(table, settings.blockingRules, { maxBlockSize: settings.maxBlockSize, uniqueSource: unique });
+  const pairs = index.allPairs(table);
+  lap('blocking');
+
+  const patterns = comparePairs(table, settings.comparisons, pairs.a, pairs.b);
+  lap('comparisons');
+
+  const model = options.model ?? trainModel(table, settings.comparisons, patterns, pairs.a.length, settings.training, unique);
+  lap('training');
+
+  const scorer = new Scorer(model, settings.comparisons, table);
+  const weights = scorer.pairWeights(patterns, pairs.a);
+  lap('scoring');
+
+  const run = buildEdges(pairs, weights, det, settings, index);
+  const state: ResolverState = { settings, table, index, model, scorer, uniqueSources, clusterIdOf: [], rowsOf: new Map() };
+  const result = clusterAndReport(state, run, undefined, options);
+  lap('clustering');
+  timings.total = Math.round(performance.now() - start);
+
+  let recall: ResolveStats['blockingRecall'];
+  if (options.truth) {
+    const labels = records.map((r) => options.truth!(r));
+    recall = blockingRecall(pairs, (row) => labels[row], table.size, (x, y) => unique[table.source.data[x]] === 1 && table.source.data[x] === table.source.data[y]);
+  }
+  result.stats = { ...result.stats, blockingRecall: recall, timingsMs: timings, skippedBlocks: pairs.skippedBlocks };
+  return result;
+}
+
+/** Cluster the rows of `rows` (all when undefined), assign stable ids and turn edges into links. */
+function clusterAndReport(state: ResolverState, run: ScoredRun, rows: Int32Array | undefined, options: ResolveOptions): ResolveResult {
+  const { settings, table, scorer } = state;
+  const unique = uniqueFlags(table, settings, state.uniqueSources);
+  const explain = options.explain ?? true;
+  const upper = weightOf(settings.thresholds.autoLink);
+  const lower = weightOf(settings.thresholds.review);
+  const clustered = clusterRecords({
+    n: table.size,
+    rows,
+    edges: run.edges,
+    mustLink: rowPairs(table, options.decisions?.mustLink),
+    cannotLink: rowPairs(table, options.decisions?.cannotLink),
+    sourceOf: table.source.data,
+    uniqueSource: unique,
+    upperWeight: upper,
+    lowerWeight: lower,
+    pairWeight: (i, j) => scorer.weight(i, j),
+    minCoherence: settings.coherence.minMeanProbability,
+    maxCrossPairs: settings.coherence.maxCrossPairs,
+  });
+
+  // Group rows by representative, then give each group a stable id.
+  const groups = new Map<number, number[]>();
+  const rowList = rows ?? Int32Array.from({ length: table.size }, (_, i) => i);
+  for (const r of rowList) {
+    const c = clustered.clusterOf[r];
+    let g = groups.get(c);
+    if (!g) groups.set(c, (g = []));
+    g.push(r);
+  }
+  const groupRows = [...groups.values()];
+  const previous = options.previous ?? (state.clusterIdOf.length ? previousOf(state, rowList) : undefined);
+  const ids = assignClusterIds(groupRows.map((g) => g.map((r) => table.ids[r])), previous, options.newClusterId ?? randomUUID);
+  const previousIds = new Set<string>();
+  if (previous) for (const r of rowList) { const p = previous.get(table.ids[r]); if (p !== undefined) previousIds.add(p); }
+  const clusters: ResolvedCluster[] = groupRows.map((g, k) => ({ id: ids[k], records: g.map((r) => table.ids[r]) }));
+  for (const c of clusters) previousIds.delete(c.id);
+  // Record the new assignment in the state (the affected rows' old clusters are wholly inside rowList).
+  for (const r of rowList) {
+    const old = state.clusterIdOf[r];
+    if (old !== undefined) state.rowsOf.delete(old);
+  }
+  for (let k = 0; k < groupRows.length; k++) {
+    for (const r of groupRows[k]) state.clusterIdOf[r] = ids[k];
+    state.rowsOf.set(ids[k], groupRows[k]);
+  }
+
+  const link = (e: number, method: ResolvedLink['method'], refused?: string): ResolvedLink => {
+    const i = run.edges.a[e];
+    const j = run.edges.b[e];
+    const w = run.edges.weight[e];
+    const weight = w === Infinity ? scorer.weight(i, j) : w;
+    const out: ResolvedLink = { a: table.ids[i], b: table.ids[j], method, rule: run.edgeRule[e], weight: Math.round(weight * 1000) / 1000, probability: w === Infinity ? 1 : probabilityOf(w) };
+    if (refused) out.refused = refused;
+    if (explain) out.explanation = scorer.explain(i, j);
+    return out;
+  };
+  const autoLinks: ResolvedLink[] = [];
+  for (const [x, y] of clustered.manualMerges) {
+    autoLinks.push({ a: table.ids[x], b: table.ids[y], method: 'manual', weight: scorer.weight(x, y), probability: 1, ...(explain ? { explanation: scorer.explain(x, y) } : {}) });
+  }
+  for (const m of clustered.merged) autoLinks.push(link(m.edge, m.reason === 'deterministic' ? 'deterministic' : 'probabilistic'));
+  const refusedBy = new Map(clustered.refused.map((r) => [r.edge, r.reason]));
+  const reviewPairs = clustered.review.map((e) => link(e, 'probabilistic', refusedBy.get(e)));
+  const refusedMerges: Record<string, number> = {};
+  for (const r of clustered.refused) refusedMerges[r.reason] = (refusedMerges[r.reason] ?? 0) + 1;
+
+  const clusterOf = new Map<string, string>();
+  for (const r of rowList) clusterOf.set(table.ids[r], state.clusterIdOf[r]);
+
+  const stats: ResolveStats = {
+    records: rowList.length,
+    pairsCompared: run.pairs.a.length + run.det.a.length,
+    blockedPairs: run.pairs.a.length,
+    perBlockingRule: run.pairs.perRule,
+    deterministicPairs: run.det.a.length,
+    perDeterministicRule: run.det.perRule,
+    sharedIdentifiersSkipped: run.det.sharedValuesSkipped,
+    skippedBlocks: run.pairs.skippedBlocks,
+    clusters: clusters.length,
+    autoLinks: autoLinks.length,
+    reviewPairs: reviewPairs.length,
+    refusedMerges,
+    model: { lambda: state.model.lambda, blockedLambda: state.model.blockedLambda, iterations: state.model.iterations, converged: state.model.converged, uSamplePairs: state.model.uSamplePairs },
+    timingsMs: {},
+  };
+  return { clusters, clusterOf, autoLinks, reviewPairs, retiredClusterIds: [...previousIds], model: state.model, stats, state };
+}
+
+function previousOf(state: ResolverState, rows: Int32Array): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of rows) {
+    const id = state.clusterIdOf[r];
+    if (id !== undefined) out.set(state.table.ids[r], id);
+  }
+  return out;
+}
+
+/**
+ * Incremental run: new or changed records join an existing resolution. Only pairs involving the batch and the
+ * clusters it touches are compared; m, u and the prior are reused (no retraining). Returns the touched
+ * clusters (with stable ids) and the links among them; `state` is updated in place.
+ */
+export function resolveIncremental(state: ResolverState, batch: readonly ResolveRecord[], options: Omit<ResolveOptions, 'settings' | 'model' | 'uniqueSources'> = {}): ResolveResult {
+  const { settings, table, index } = state;
+  const timings: Record<string, number> = {};
+  let clock = performance.now();
+  const start = clock;
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - clock);
+    clock = now;
+  };
+
+  const batchRows: number[] = [];
+  for (const r of batch) {
+    const row = table.upsert(r);
+    index.update(table, row);
+    batchRows.push(row);
+  }
+  lap('encode');
+
+  // Affected rows: the batch, every record sharing a block with it, and all members of their clusters.
+  const candidates = new Set<number>(batchRows);
+  for (const row of batchRows) index.candidatesOf(row, candidates);
+  const affected = new Set<number>(candidates);
+  for (const row of candidates) {
+    const id = state.clusterIdOf[row];
+    if (id === undefined) continue;
+    for (const member of state.rowsOf.get(id) ?? []) affected.add(member);
+  }
+  const rows = Int32Array.from([...affected].sort((x, y) => x - y));
+  lap('candidates');
+
+  const unique = uniqueFlags(table, settings, state.uniqueSources);
+  const det = deterministicLinks(table, settings.deterministicRules, { maxShared: settings.maxSharedIdentifier, uniqueSource: unique }, rows);
+  const pairs = index.pairsAmong(table, rows, new Uint8Array(table.size));
+  lap('blocking');
+  const patterns = comparePairs(table, settings.comparisons, pairs.a, pairs.b);
+  const weights = state.scorer.pairWeights(patterns, pairs.a);
+  lap('scoring');
+
+  // Records outside the affected set keep their clusters; previous ids come from the state.
+  const previous = options.previous ?? previousOf(state, rows);
+  const result = clusterAndReport(state, buildEdges(pairs, weights, det, settings, index), rows, { ...options, previous });
+  lap('clustering');
+  timings.total = Math.round(performance.now() - start);
+  result.stats = { ...result.stats, timingsMs: timings };
+  return result;
+}
