@@ -13,8 +13,10 @@ import { registerProblemHandlers, sendProblem } from './problem.js';
 import { healthRoutes } from './health.js';
 import { jobRoutes } from './jobs.js';
 import { createServices, type Services } from './services.js';
-import { accessPlugin } from '../modules/access/plugin.js';
+import { accessPlugin, principalKey } from '../modules/access/plugin.js';
 import { accessRoutes } from '../modules/access/routes.js';
+import { auditPlugin } from '../modules/audit/plugin.js';
+import { auditRoutes } from '../modules/audit/routes.js';
 import { orgRoutes } from '../modules/org/routes.js';
 import { customerRoutes } from '../modules/identity/routes.js';
 import { holdingsRoutes } from '../modules/holdings/routes.js';
@@ -30,6 +32,10 @@ export interface ServerOptions {
   /** Requests per minute per principal (user, key or address). */
   rateLimitPerMinute?: number;
   secureCookies?: boolean;
+  /** A request not answered within this time gets a 503 (default 30 s). */
+  handlerTimeoutMs?: number;
+  /** A socket idle this long is closed, so a slow client cannot hold connections open (default 60 s). */
+  connectionTimeoutMs?: number;
   webDir?: string;
 }
 
@@ -38,6 +44,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
+    handlerTimeout: opts.handlerTimeoutMs ?? 30_000,
+    connectionTimeout: opts.connectionTimeoutMs ?? 60_000,
     ajv: { customOptions: { coerceTypes: false } },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -49,7 +57,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
   await app.register(rateLimit, {
     max: opts.rateLimitPerMinute ?? Number(process.env.RAPPORT_RATE_LIMIT ?? 1200),
     timeWindow: '1 minute',
-    keyGenerator: (req) => (req.headers.authorization ? `key:${req.headers.authorization.slice(-16)}` : `ip:${req.ip}`),
+    // The access plugin has identified the caller by now (onRequest): count per API key or user, else per address.
+    keyGenerator: principalKey,
     errorResponseBuilder: (_req, ctx) => {
       const err = new Error(`rate limit of ${ctx.max} requests per ${ctx.after} reached`) as Error & { statusCode: number };
       err.statusCode = 429;
@@ -73,6 +82,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
   });
   await app.register(swaggerUi, { routePrefix: '/api/v1/docs' });
   await app.register(accessPlugin, { access: services.access });
+  await app.register(auditPlugin, { audit: services.audit });
 
   await app.register(
     async (api) => {
@@ -80,6 +90,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       await api.register(healthRoutes, { db: opts.db, version: VERSION });
       await api.register(jobRoutes, { jobs: services.jobs });
       await api.register(accessRoutes, { access: services.access, secureCookies: opts.secureCookies ?? false });
+      await api.register(auditRoutes, { audit: services.audit });
       await api.register(orgRoutes, { org: services.org });
       await api.register(customerRoutes, { customers: services.customers });
       await api.register(holdingsRoutes, { holdings: services.holdings });

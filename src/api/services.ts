@@ -1,6 +1,7 @@
 import type { Database } from '../core/db/engine.js';
 import { JobRunner } from '../core/jobs/runner.js';
 import { AccessService } from '../modules/access/service.js';
+import { AuditService } from '../modules/audit/service.js';
 import { OrgService } from '../modules/org/service.js';
 import { CustomerService } from '../modules/identity/service.js';
 import { HoldingsService } from '../modules/holdings/service.js';
@@ -18,6 +19,7 @@ export function createServices(db: Database) {
     db,
     jobs,
     access: new AccessService(db),
+    audit: new AuditService(db),
     org,
     customers,
     holdings,

@@ -1,4 +1,5 @@
 import { productDefinitionSchema, type CatalogueProduct } from './catalogue/model.js';
+import type { PriceListItem, PriceRule } from './pricing/model.js';
 
 /**
  * The catalogue of the demo: a cable maker's custom power cable and an equipment maker's pump station,
@@ -136,3 +137,55 @@ export const starterKit: CatalogueProduct = {
 };
 
 export const DEMO_PRODUCTS = [customCable, pumpStation, commissioning, starterKit];
+
+const perGauge: Record<string, number> = { '6': 4.2, '8': 2.9, '10': 1.85, '12': 1.2, '14': 0.8 };
+const connectorPrice: Record<string, number> = { N: 9.5, M12: 14, AND: 6.5 };
+
+/** The demo price list items (USD): per-metre conductor by gauge, jacket and armour surcharges, connectors per end. */
+export const demoPriceItems: PriceListItem[] = [
+  {
+    product: 'CAB-CUSTOM',
+    basePrice: 12,
+    floorPercentOfList: 70,
+    components: [
+      ...Object.entries(perGauge).map(([g, amount]) => ({ code: `cu-${g}`, label: `${g} AWG conductor per metre`, when: [{ option: 'gauge', in: [g] }], amount, per: 'length' })),
+      { code: 'jkt-lszh', label: 'LSZH jacket per metre', when: [{ option: 'jacket', in: ['LSZH'] }], amount: 0.35, per: 'length' },
+      { code: 'jkt-pur', label: 'PUR jacket per metre', when: [{ option: 'jacket', in: ['PUR'] }], amount: 0.6, per: 'length' },
+      { code: 'arm-swa', label: 'Steel wire armour per metre', when: [{ option: 'armour', in: ['SWA'] }], amount: 1.1, per: 'length' },
+      { code: 'arm-braid', label: 'Steel braid per metre', when: [{ option: 'armour', in: ['BRAID'] }], amount: 0.9, per: 'length' },
+      ...Object.entries(connectorPrice).flatMap(([c, amount]) => [
+        { code: `conn-a-${c}`, label: `${c} connector, end A`, when: [{ option: 'connectorA', in: [c] }], amount },
+        { code: `conn-b-${c}`, label: `${c} connector, end B`, when: [{ option: 'connectorB', in: [c] }], amount },
+      ]),
+      { code: 'boots', label: 'Strain-relief boots', when: [{ option: 'extras', in: ['boots'] }], amount: 3 },
+      { code: 'labels', label: 'Printed labels', when: [{ option: 'extras', in: ['labels'] }], amount: 1.5 },
+      { code: 'testcert', label: 'Test certificate', when: [{ option: 'extras', in: ['testcert'] }], amount: 25 },
+    ],
+  },
+  {
+    product: 'PUMP-STATION',
+    basePrice: 8400,
+    floorPercentOfList: 75,
+    components: [
+      { code: 'motor-11', label: '11 kW motor', when: [{ option: 'motor', in: ['11'] }], amount: 2100 },
+      { code: 'motor-22', label: '22 kW motor', when: [{ option: 'motor', in: ['22'] }], amount: 5900 },
+      { code: 'standby', label: 'Standby pump', when: [{ option: 'pumps', in: ['duty-standby'] }], amount: 4800 },
+      { code: 'vfd', label: 'Variable-speed drive', when: [{ option: 'control', in: ['vfd'] }], amount: 1850 },
+      { code: 'scada', label: 'VFD with remote monitoring', when: [{ option: 'control', in: ['scada'] }], amount: 3400 },
+      { code: 'ss316', label: 'Stainless 316 frame', when: [{ option: 'frame', in: ['ss316'] }], amount: 2600 },
+      { code: 'cable', label: 'Supply cable per metre', amount: 6.5, per: 'cableLength' },
+    ],
+  },
+  { product: 'COMMISSIONING', basePrice: 950, floorPrice: 800, components: [] },
+];
+
+/** Ordered policy: who the customer is first, then volume, then what is bought together. */
+export const demoPriceRules: PriceRule[] = [
+  { code: 'key-account-top1', name: 'Key account (top 1 %)', priority: 10, when: { tiers: ['top1'] }, percentOff: 12, exclusive: false },
+  { code: 'key-account-top5', name: 'Key account (top 5 %)', priority: 10, when: { tiers: ['top5'] }, percentOff: 8, exclusive: false },
+  { code: 'profitable-account', name: 'Highly profitable account', priority: 15, when: { minProfitability: 100_000 }, percentOff: 3, exclusive: false },
+  { code: 'cable-volume-100', name: 'Cable volume 100+', priority: 20, when: { products: ['CAB-CUSTOM'], minQuantity: 100 }, percentOff: 5, exclusive: false },
+  { code: 'cable-volume-500', name: 'Cable volume 500+', priority: 21, when: { products: ['CAB-CUSTOM'], minQuantity: 500 }, percentOff: 4, exclusive: false },
+  { code: 'starter-kit', name: 'Starter kit bundle', priority: 30, when: { bundle: 'PUMP-STARTER-KIT' }, percentOff: 5, exclusive: false },
+  { code: 'pump-and-commissioning', name: 'Pump station with commissioning', priority: 31, when: { withProducts: ['PUMP-STATION', 'COMMISSIONING'] }, percentOff: 3, exclusive: false },
+];
