@@ -1,3 +1,16 @@
+export type Action = 'read' | 'write' | 'delete' | 'admin';
+/** How far a permission reaches: the actor's own records, their team's, their divisions', or every record of the tenant. */
+export type Scope = 'own' | 'team' | 'division' | 'all';
+
+/** One change a service made on an actor's behalf; the API turns these into audit entries with before and after. */
+export interface ChangeNote {
+  resource: string;
+  resourceId: string;
+  action: 'create' | 'update' | 'delete';
+  before?: unknown;
+  after?: unknown;
+}
+
 /** Who is acting: every service call takes one, and every query is scoped by its tenant and divisions. */
 export interface Actor {
   tenantId: string;
@@ -7,7 +20,56 @@ export interface Actor {
   /** null = every division; otherwise the only divisions whose records this actor may see. */
   divisionIds: string[] | null;
   hiddenFields: readonly string[];
-  can(resource: string, action: 'read' | 'write' | 'delete' | 'admin'): boolean;
+  can(resource: string, action: Action): boolean;
+  /** The user's team, for team-scoped grants. */
+  teamId?: string | null;
+  /** The API key that authenticated this actor: rate limits and the audit trail name it. */
+  apiKeyId?: string | null;
+  /** How far a granted permission reaches; null when not granted. Absent: 'division' when divisionIds is set, else 'all'. */
+  scopeOf?(resource: string, action: Action): Scope | null;
+  /** Set by the API for each request: services report what they changed (see noteChange). */
+  noteChange?(note: ChangeNote): void;
+}
+
+export function scopeOf(actor: Actor, resource: string, action: Action): Scope | null {
+  if (!actor.can(resource, action)) return null;
+  return actor.scopeOf?.(resource, action) ?? (actor.divisionIds ? 'division' : 'all');
+}
+
+/** Who owns a record, as far as scopes are concerned; a record names whichever of these it has. */
+export interface RecordOwnership {
+  divisionId?: string | null;
+  divisionIds?: readonly string[] | null;
+  ownerId?: string | null;
+  teamId?: string | null;
+}
+
+/**
+ * Whether a record lies within the actor's reach for (resource, action). A record without the attribute a
+ * scope needs is out of reach: unknown ownership never widens access.
+ */
+export function reaches(actor: Actor, resource: string, action: Action, record: RecordOwnership): boolean {
+  const scope = scopeOf(actor, resource, action);
+  switch (scope) {
+    case 'all':
+      return true;
+    case 'division': {
+      if (!actor.divisionIds) return true;
+      const held = record.divisionIds ?? (record.divisionId ? [record.divisionId] : []);
+      return held.some((d) => actor.divisionIds!.includes(d));
+    }
+    case 'team':
+      return (!!actor.teamId && record.teamId === actor.teamId) || (!!actor.userId && record.ownerId === actor.userId);
+    case 'own':
+      return !!actor.userId && record.ownerId === actor.userId;
+    default:
+      return false;
+  }
+}
+
+/** Services call this after each write; a no-op outside the API (CLI, jobs). */
+export function noteChange(actor: Actor, note: ChangeNote): void {
+  actor.noteChange?.(note);
 }
 
 /** For CLI commands and background jobs run by the operator of the installation. */

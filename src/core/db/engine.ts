@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -67,9 +68,81 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
+/**
+ * The tenant the current async context acts for. On the server engine every connection handed out by the
+ * pool is first bound to it (`app.tenant_id`), which the row-level security policies of migration
+ * 0007_security_walls compare with each row's tenant_id. The API binds a request once its caller is
+ * authenticated; code outside a request (jobs, CLI, migrations, sign-in lookups) runs as ALL_TENANTS.
+ */
+export interface TenantBinding {
+  tenantId?: string;
+}
+const tenantBinding = new AsyncLocalStorage<TenantBinding>();
+export const ALL_TENANTS = '*';
+
+export const tenantContext = {
+  /** Runs fn in a fresh binding; set `binding.tenantId` (now or later in the same context) to restrict it. */
+  run<T>(binding: TenantBinding, fn: () => T): T {
+    return tenantBinding.run(binding, fn);
+  },
+  current(): string {
+    return tenantBinding.getStore()?.tenantId ?? ALL_TENANTS;
+  },
+  /** Restricts the enclosing run()'s binding to one tenant; false (and nothing bound) outside run(). */
+  bind(tenantId: string): boolean {
+    const binding = tenantBinding.getStore();
+    if (!binding) return false;
+    binding.tenantId = tenantId;
+    return true;
+  },
+};
+
+type PoolClientCallback = (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/**
+ * A pool whose clients carry the caller's tenant. The binding is captured when connect() is called (in the
+ * caller's async context: pool.query() and drizzle both call connect synchronously) and applied with a
+ * session-level set_config before the client is handed over, so a pooled connection never keeps the
+ * previous borrower's tenant. The last value per connection is remembered to skip the round trip.
+ */
+class TenantBoundPool extends pg.Pool {
+  private readonly bound = new WeakMap<pg.PoolClient, string>();
+
+  private async bind(client: pg.PoolClient, tenant: string) {
+    if (this.bound.get(client) === tenant) return client;
+    await client.query("SELECT set_config('app.tenant_id', $1, false)", [tenant]);
+    this.bound.set(client, tenant);
+    return client;
+  }
+
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: PoolClientCallback): void;
+  override connect(callback?: PoolClientCallback): Promise<pg.PoolClient> | void {
+    const tenant = tenantContext.current();
+    if (!callback) {
+      return super.connect().then((client) =>
+        this.bind(client, tenant).catch((err) => {
+          client.release(err);
+          throw err;
+        }),
+      );
+    }
+    super.connect((err, client, done) => {
+      if (err || !client) return callback(err, client, done);
+      this.bind(client, tenant).then(
+        () => callback(undefined, client, done),
+        (bindErr: Error) => {
+          done(bindErr);
+          callback(bindErr, undefined, () => undefined);
+        },
+      );
+    });
+  }
+}
+
 async function openPostgres(url: string): Promise<Database> {
   const parsers: Record<number, (v: string) => unknown> = { [INT8]: toNumber, [NUMERIC]: toNumber };
-  const pool = new pg.Pool({
+  const pool = new TenantBoundPool({
     connectionString: url,
     max: Number(process.env.RAPPORT_PG_POOL ?? 10),
     application_name: 'rapport',
@@ -120,6 +193,8 @@ export async function migrate(db: Database): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_DIR };
   if (db.engine === 'pglite') await migratePglite(db.orm as never, config);
   else await migratePg(db.orm as never, config);
+  // Tables added by later migrations get the tenant policy too (idempotent; defined in 0007_security_walls).
+  await db.query('SELECT rapport_tenant_rls()');
 }
 
 export interface MigrationState {
