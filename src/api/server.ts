@@ -102,10 +102,18 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
 
   const webDir = opts.webDir ?? path.join(ROOT, 'web/dist');
   if (fs.existsSync(path.join(webDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false });
-    // Client-side routes fall back to the app shell; unknown /api paths stay problem+json 404s.
-    app.setNotFoundHandler((req, reply) =>
-      req.url.startsWith('/api/') || req.method !== 'GET' ? sendProblem(reply, 404, `No route ${req.method} ${req.url.split('?')[0]}`) : reply.sendFile('index.html'),
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: false,
+      // Built assets carry a content hash in their names, so they never change; index.html is revalidated.
+      setHeaders: (reply, file) => {
+        if (file.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+    // Client-side routes fall back to the app shell (a catch-all route: the problem handlers own the 404
+    // handler); unknown /api paths stay problem+json 404s.
+    app.get('/*', { config: { public: true }, schema: { hide: true } }, (req, reply) =>
+      req.url.startsWith('/api/') ? sendProblem(reply, 404, `No route ${req.method} ${req.url.split('?')[0]}`) : reply.sendFile('index.html'),
     );
   }
   return Object.assign(app, { services });
