@@ -19,6 +19,7 @@ import { auditPlugin } from '../modules/audit/plugin.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { orgRoutes } from '../modules/org/routes.js';
 import { customerRoutes } from '../modules/identity/routes.js';
+import { importRoutes } from '../modules/identity/import/routes.js';
 import { holdingsRoutes } from '../modules/holdings/routes.js';
 import { interactionRoutes } from '../modules/interactions/routes.js';
 import { customer360Routes } from '../modules/customer360/routes.js';
@@ -93,6 +94,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       await api.register(auditRoutes, { audit: services.audit });
       await api.register(orgRoutes, { org: services.org });
       await api.register(customerRoutes, { customers: services.customers });
+      await api.register(importRoutes, { jobs: services.jobs, org: services.org });
       await api.register(holdingsRoutes, { holdings: services.holdings });
       await api.register(interactionRoutes, { interactions: services.interactions });
       await api.register(customer360Routes, { view: services.customer360 });

@@ -3,6 +3,7 @@ import { JobRunner } from '../core/jobs/runner.js';
 import { AccessService } from '../modules/access/service.js';
 import { AuditService } from '../modules/audit/service.js';
 import { OrgService } from '../modules/org/service.js';
+import { registerImportJobs } from '../modules/identity/import/jobs.js';
 import { CustomerService } from '../modules/identity/service.js';
 import { HoldingsService } from '../modules/holdings/service.js';
 import { InteractionService } from '../modules/interactions/service.js';
@@ -12,6 +13,7 @@ import { Customer360Service } from '../modules/customer360/service.js';
 export function createServices(db: Database) {
   const jobs = new JobRunner(db);
   const org = new OrgService(db);
+  registerImportJobs(jobs, db, org);
   const customers = new CustomerService(db);
   const holdings = new HoldingsService(db);
   const interactions = new InteractionService(db);

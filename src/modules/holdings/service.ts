@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database } from '../../core/db/engine.js';
-import type { Actor } from '../../core/actor.js';
+import { noteChange, type Actor } from '../../core/actor.js';
 import { ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { afterCursor, finishPage } from '../../core/db/list.js';
-import { customerLinks } from '../identity/schema.js';
+import { customerLinks, sourceRecords } from '../identity/schema.js';
+import { sourceSystems } from '../org/schema.js';
 import { accounts, products } from './schema.js';
 
 const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
@@ -16,12 +17,13 @@ export class HoldingsService {
   }
 
   listProducts(actor: Actor) {
-    return this.db.orm.select().from(products).where(eq(products.tenantId, actor.tenantId)).orderBy(asc(products.name));
+    return this.db.orm.select().from(products).where(and(eq(products.tenantId, actor.tenantId), this.scope(actor, products.divisionId))).orderBy(asc(products.name));
   }
 
   async createProduct(actor: Actor, input: { divisionId: string; code: string; name: string; category: string }) {
     if (!actor.can('products', 'admin')) throw new ForbiddenError('only administrators change the product catalogue');
     const [row] = await this.db.orm.insert(products).values({ tenantId: actor.tenantId, ...input }).returning();
+    noteChange(actor, { resource: 'products', resourceId: row.id, action: 'create', after: row });
     return row;
   }
 
@@ -48,12 +50,18 @@ export class HoldingsService {
     const [product] = await this.db.orm.select().from(products).where(and(eq(products.tenantId, actor.tenantId), eq(products.id, input.productId)));
     if (!product) throw new NotFoundError('product', input.productId);
     if (actor.divisionIds && !actor.divisionIds.includes(product.divisionId)) throw new ForbiddenError('that product belongs to a division you do not serve');
+    // The account hangs off a division's source record: that record must be one the actor may see.
+    const [record] = await this.db.orm.select({ divisionId: sourceSystems.divisionId }).from(sourceRecords)
+      .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
+      .where(and(eq(sourceRecords.tenantId, actor.tenantId), eq(sourceRecords.id, input.sourceRecordId)));
+    if (!record || (actor.divisionIds && !actor.divisionIds.includes(record.divisionId))) throw new NotFoundError('source record', input.sourceRecordId);
     const [row] = await this.db.orm.insert(accounts).values({
       tenantId: actor.tenantId,
       ...input,
       divisionId: product.divisionId,
       balance: input.balance ?? null,
     }).returning();
+    noteChange(actor, { resource: 'accounts', resourceId: row.id, action: 'create', after: row });
     return { ...row, productName: product.name, productCategory: product.category };
   }
 }

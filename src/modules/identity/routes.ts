@@ -29,7 +29,12 @@ export const customerSchema = z
   })
   .meta({ id: 'Customer' });
 
-export const customerDetail = customerSchema.extend({ provenance: z.record(z.string(), z.unknown()) }).meta({ id: 'CustomerDetail' });
+export const customerDetail = customerSchema
+  .extend({
+    provenance: z.record(z.string(), z.unknown()),
+    hiddenRecordCount: z.number().int().optional().describe('Source records of this customer held by divisions you may not see'),
+  })
+  .meta({ id: 'CustomerDetail' });
 
 export const sourceRecordSchema = z
   .object({

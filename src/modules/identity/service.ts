@@ -1,6 +1,6 @@
 import { and, arrayOverlaps, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../core/db/engine.js';
-import type { Actor } from '../../core/actor.js';
+import { noteChange, type Actor } from '../../core/actor.js';
 import { ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { afterCursor, finishPage, orderFor, parseSort } from '../../core/db/list.js';
 import { sourceSystems } from '../org/schema.js';
@@ -47,6 +47,8 @@ export class CustomerService {
 
   async listCustomers(actor: Actor, query: CustomerListQuery) {
     const conds: (SQL | undefined)[] = [eq(goldenCustomers.tenantId, actor.tenantId), eq(goldenCustomers.status, 'active'), this.customerScope(actor)];
+    // Filtering by a division one may not see would tell which of one's customers that division also serves.
+    if (query.divisionId && actor.divisionIds && !actor.divisionIds.includes(query.divisionId)) throw new ForbiddenError('you may only filter by your own divisions');
     if (query.divisionId) conds.push(arrayOverlaps(goldenCustomers.divisionIds, [query.divisionId]));
     if (query.kind) conds.push(eq(goldenCustomers.kind, query.kind));
     if (query.postcode) conds.push(eq(goldenCustomers.postcode, query.postcode));
@@ -56,43 +58,79 @@ export class CustomerService {
       conds.push(sql`${folded} <% ${goldenCustomers.searchName}`);
       const rows = await this.db.orm.select().from(goldenCustomers).where(and(...conds))
         .orderBy(sql`${folded} <<-> ${goldenCustomers.searchName}`, goldenCustomers.id).limit(query.limit);
-      return { items: rows, nextCursor: null };
+      return { items: rows.map((r) => this.ownDivisionsOnly(actor, r)), nextCursor: null };
     }
     const sort = parseSort(query.sort, { displayName: goldenCustomers.displayName, createdAt: goldenCustomers.createdAt, updatedAt: goldenCustomers.updatedAt }, 'displayName');
     conds.push(afterCursor(sort, goldenCustomers.id, query.cursor));
     const rows = await this.db.orm.select().from(goldenCustomers).where(and(...conds))
       .orderBy(...orderFor(sort, goldenCustomers.id)).limit(query.limit + 1);
-    return finishPage(rows, query.limit, (r) => r[sort.key as 'displayName']);
+    return finishPage(rows.map((r) => this.ownDivisionsOnly(actor, r)), query.limit, (r) => r[sort.key as 'displayName']);
   }
 
-  async getCustomer(actor: Actor, id: string): Promise<GoldenCustomer> {
+  /** A division-scoped actor learns that a customer has records elsewhere (sourceRecordCount), never where. */
+  private ownDivisionsOnly<T extends { divisionIds: string[] }>(actor: Actor, row: T): T {
+    const mine = actor.divisionIds;
+    return mine ? { ...row, divisionIds: row.divisionIds.filter((d) => mine.includes(d)) } : row;
+  }
+
+  /**
+   * The golden customer as this actor may see it: every golden value (the single view is the point), but only
+   * their own divisions and the provenance of records they may see; hiddenRecordCount says that more exists
+   * elsewhere without saying where or what.
+   */
+  private async scopedView(actor: Actor, row: GoldenCustomer): Promise<GoldenCustomer & { hiddenRecordCount: number }> {
+    if (!actor.divisionIds) return { ...row, hiddenRecordCount: 0 };
+    const mine = new Set(actor.divisionIds);
+    const links = await this.db.orm
+      .select({ id: customerLinks.sourceRecordId, divisionId: sourceSystems.divisionId })
+      .from(customerLinks)
+      .innerJoin(sourceRecords, and(eq(sourceRecords.tenantId, customerLinks.tenantId), eq(sourceRecords.id, customerLinks.sourceRecordId)))
+      .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
+      .where(and(eq(customerLinks.tenantId, actor.tenantId), eq(customerLinks.customerId, row.id)));
+    const visible = new Set(links.filter((l) => mine.has(l.divisionId)).map((l) => l.id));
+    const provenance: Record<string, unknown> = {};
+    for (const [field, from] of Object.entries(row.provenance ?? {})) {
+      const recordId = (from as { sourceRecordId?: unknown } | null)?.sourceRecordId;
+      provenance[field] = typeof recordId === 'string' && !visible.has(recordId) ? { elsewhere: true } : from;
+    }
+    return { ...this.ownDivisionsOnly(actor, row), provenance, hiddenRecordCount: links.length - visible.size };
+  }
+
+  private async findCustomer(actor: Actor, id: string): Promise<GoldenCustomer> {
     const [row] = await this.db.orm.select().from(goldenCustomers)
       .where(and(eq(goldenCustomers.tenantId, actor.tenantId), eq(goldenCustomers.id, id), this.customerScope(actor)));
     if (!row) throw new NotFoundError('customer', id);
     return row;
   }
 
+  async getCustomer(actor: Actor, id: string): Promise<GoldenCustomer & { hiddenRecordCount: number }> {
+    return this.scopedView(actor, await this.findCustomer(actor, id));
+  }
+
   async createCustomer(actor: Actor, input: Partial<Omit<GoldenCustomer, 'id' | 'tenantId'>> & { displayName: string }) {
     if (!actor.can('customers', 'write')) throw new ForbiddenError('you may not create customers');
+    if (actor.divisionIds && input.divisionIds?.some((d) => !actor.divisionIds!.includes(d))) throw new ForbiddenError('you may only create customers in your own divisions');
     const [row] = await this.db.orm.insert(goldenCustomers).values({
       ...input,
       tenantId: actor.tenantId,
       searchName: searchKey({ givenName: input.givenName, familyName: input.familyName, fullName: input.displayName }),
       divisionIds: input.divisionIds ?? actor.divisionIds ?? [],
     }).returning();
+    noteChange(actor, { resource: 'customers', resourceId: row.id, action: 'create', after: row });
     return row;
   }
 
   async updateCustomer(actor: Actor, id: string, patch: Partial<Pick<GoldenCustomer, 'displayName' | 'email' | 'phone' | 'addressLine1' | 'locality' | 'postcode' | 'country'>>) {
     if (!actor.can('customers', 'write')) throw new ForbiddenError('you may not change customers');
-    const current = await this.getCustomer(actor, id);
+    const current = await this.findCustomer(actor, id);
     const provenance = { ...(current.provenance as Record<string, unknown>) };
     for (const key of Object.keys(patch)) provenance[key] = { manual: true, by: actor.userId, at: new Date().toISOString() };
     const [row] = await this.db.orm.update(goldenCustomers)
       .set({ ...patch, provenance, updatedAt: new Date(), ...(patch.displayName ? { searchName: foldText(patch.displayName) } : {}) })
       .where(and(eq(goldenCustomers.tenantId, actor.tenantId), eq(goldenCustomers.id, id)))
       .returning();
-    return row;
+    noteChange(actor, { resource: 'customers', resourceId: id, action: 'update', before: current, after: row });
+    return this.scopedView(actor, row);
   }
 
   async listSourceRecords(actor: Actor, query: SourceRecordListQuery) {
@@ -136,7 +174,7 @@ export class CustomerService {
       .from(customerLinks)
       .innerJoin(sourceRecords, and(eq(sourceRecords.tenantId, customerLinks.tenantId), eq(sourceRecords.id, customerLinks.sourceRecordId)))
       .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
-      .where(and(eq(customerLinks.tenantId, actor.tenantId), eq(customerLinks.customerId, customerId)));
+      .where(and(eq(customerLinks.tenantId, actor.tenantId), eq(customerLinks.customerId, customerId), this.recordScope(actor)));
     return rows.map((r) => ({ ...r.record, divisionId: r.divisionId, sourceCode: r.sourceCode, link: r.link }));
   }
 }

@@ -1,9 +1,10 @@
 import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../../core/db/engine.js';
-import type { Actor } from '../../core/actor.js';
-import { ForbiddenError } from '../../core/errors.js';
+import { noteChange, type Actor } from '../../core/actor.js';
+import { ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor } from '../../core/http/pagination.js';
-import { customerLinks } from '../identity/schema.js';
+import { customerLinks, sourceRecords } from '../identity/schema.js';
+import { sourceSystems } from '../org/schema.js';
 import { interactions, type TouchPoint } from './schema.js';
 
 const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
@@ -50,9 +51,14 @@ export class InteractionService {
   async record(actor: Actor, input: NewInteraction) {
     if (!actor.can('interactions', 'write')) throw new ForbiddenError('you may not record interactions');
     if (actor.divisionIds && !actor.divisionIds.includes(input.divisionId)) throw new ForbiddenError('you may only record interactions for your divisions');
+    const [record] = await this.db.orm.select({ divisionId: sourceSystems.divisionId }).from(sourceRecords)
+      .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
+      .where(and(eq(sourceRecords.tenantId, actor.tenantId), eq(sourceRecords.id, input.sourceRecordId)));
+    if (!record || (actor.divisionIds && !actor.divisionIds.includes(record.divisionId))) throw new NotFoundError('source record', input.sourceRecordId);
     const [row] = await this.db.orm.insert(interactions)
       .values({ ...input, tenantId: actor.tenantId, cost: input.cost ?? null })
       .returning();
+    noteChange(actor, { resource: 'interactions', resourceId: row.id, action: 'create', after: row });
     return row;
   }
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../core/db/engine.js';
-import type { Actor } from '../../core/actor.js';
+import { noteChange, type Actor } from '../../core/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { divisions, sourceSystems, teams } from './schema.js';
 
@@ -34,6 +34,7 @@ export class OrgService {
       .where(and(eq(divisions.tenantId, actor.tenantId), eq(divisions.code, input.code)));
     if (clash.length) throw new ConflictError(`division code ${input.code} is taken`, [{ path: 'body/code', message: 'already taken' }]);
     const [row] = await this.db.orm.insert(divisions).values({ tenantId: actor.tenantId, ...input }).returning();
+    noteChange(actor, { resource: 'divisions', resourceId: row.id, action: 'create', after: row });
     return row;
   }
 
@@ -60,6 +61,7 @@ export class OrgService {
       throw new ConflictError(`source system ${input.code} exists`, [{ path: 'body/code', message: 'already taken' }]);
     }
     const [row] = await this.db.orm.insert(sourceSystems).values({ tenantId: actor.tenantId, ...input }).returning();
+    noteChange(actor, { resource: 'source-systems', resourceId: row.id, action: 'create', after: row });
     return row;
   }
 
@@ -80,13 +82,16 @@ export class OrgService {
   }
 
   listTeams(actor: Actor) {
-    return this.db.orm.select().from(teams).where(eq(teams.tenantId, actor.tenantId)).orderBy(asc(teams.name));
+    return this.db.orm.select().from(teams)
+      .where(and(eq(teams.tenantId, actor.tenantId), actor.divisionIds ? inArray(teams.divisionId, actor.divisionIds.length ? actor.divisionIds : ['00000000-0000-0000-0000-000000000000']) : undefined))
+      .orderBy(asc(teams.name));
   }
 
   async createTeam(actor: Actor, input: { divisionId: string; name: string }) {
     if (!actor.can('teams', 'admin')) throw new ForbiddenError('only administrators create teams');
     await this.getDivision(actor, input.divisionId);
     const [row] = await this.db.orm.insert(teams).values({ tenantId: actor.tenantId, ...input }).returning();
+    noteChange(actor, { resource: 'teams', resourceId: row.id, action: 'create', after: row });
     return row;
   }
 }
