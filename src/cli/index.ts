@@ -5,6 +5,7 @@ import { registerServe } from './commands/serve.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerStatus } from './commands/status.js';
 import { registerImport } from './commands/import.js';
+import { registerDemo } from './commands/demo.js';
 
 const program = new Command()
   .name('rapport')
@@ -17,5 +18,6 @@ registerServe(program);
 registerMigrate(program);
 registerStatus(program);
 registerImport(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).catch(reportError);

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { migrate, openDatabase } from '../../core/db/engine.js';
 import { buildServer } from '../../api/server.js';
+import { countSourceRecords, loadDemoBank } from '../../modules/demo/loader.js';
+import { progressBar } from '../progress.js';
 
 export function registerServe(program: Command) {
   program
@@ -9,10 +11,17 @@ export function registerServe(program: Command) {
     .description('start the API and web app')
     .option('-p, --port <port>', 'port to listen on (default $PORT or 3000)')
     .option('--host <host>', 'address to bind (default $HOST or 127.0.0.1)')
-    .action(async (opts: { port?: string; host?: string }) => {
+    .option('--demo', 'on first start (no source records yet), load the demo bank before serving')
+    .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
       const config = loadConfig();
       const db = await openDatabase(config);
       await migrate(db);
+      if (opts.demo && (await countSourceRecords(db)) === 0) {
+        console.log('First start: loading the demo bank (run `rapport demo --help` for options)…');
+        const bar = progressBar('Generating the demo bank');
+        const demo = await loadDemoBank(db, { onProgress: (p) => bar.update(p.customers, p.total) }).finally(() => bar.stop());
+        console.log(`Demo bank ready: ${demo.customers.toLocaleString('en-US')} people, ${demo.totalRows.toLocaleString('en-US')} rows in ${demo.seconds.total} s. Sign in as ${demo.signIn[0].email} / ${demo.password}`);
+      }
       const app = await buildServer({ db, logger: { level: config.logLevel } });
       app.services.jobs.start();
       const shutdown = async () => {

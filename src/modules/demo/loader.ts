@@ -1,0 +1,299 @@
+/**
+ * Loads the generated bank into a database: the organisation (divisions, source systems, teams, products, staff)
+ * through the services, then the bulk (source records, accounts, interactions, ground truth) with COPY in
+ * batches, which is the only path fast enough for a million customers.
+ *
+ * Source records are normalised exactly as `rapport import` normalises a file (normalisePerson with each
+ * division's date formats) and carry the importer's content hash, so re-importing the same rows is a no-op.
+ */
+import { and, eq } from 'drizzle-orm';
+import { systemActor } from '../../core/actor.js';
+import type { Database } from '../../core/db/engine.js';
+import { ConflictError, ValidationError } from '../../core/errors.js';
+import { DEFAULT_TENANT } from '../../core/ids.js';
+import { AccessService } from '../access/service.js';
+import { HoldingsService } from '../holdings/service.js';
+import { sha256, stableStringify } from '../identity/import/hashing.js';
+import { normalisePerson } from '../identity/normalise.js';
+import { OrgService } from '../org/service.js';
+import { sourceSystems } from '../org/schema.js';
+import { users } from '../access/schema.js';
+import { DIVISIONS, type DivisionCode } from './divisions.js';
+import { generateBank, MIN_CUSTOMERS, type DemoHousehold } from './generator.js';
+import { DEMO_PASSWORD, STAFF, TEAMS } from './staff.js';
+
+export const DEFAULT_CUSTOMERS = 10_000;
+export const DEFAULT_SEED = 1;
+
+export interface LoadDemoOptions {
+  customers?: number;
+  seed?: number;
+  /** The demo's "today"; defaults to the current UTC date. */
+  asOf?: string;
+  tenantId?: string;
+  /** Replace the tenant's existing customer data instead of refusing. */
+  force?: boolean;
+  /** Rows buffered before a COPY round (all tables together). */
+  batchRows?: number;
+  onProgress?: (p: { customers: number; total: number; rows: number }) => void;
+}
+
+export const BULK_TABLES = ['source_records', 'demo_truth', 'accounts', 'interactions'] as const;
+export type BulkTable = (typeof BULK_TABLES)[number];
+
+export interface DemoLoadSummary {
+  tenantId: string;
+  customers: number;
+  seed: number;
+  asOf: string;
+  rows: Record<BulkTable, number>;
+  totalRows: number;
+  /** Tables whose rows for this tenant were deleted first (--force). */
+  cleared: string[];
+  seconds: { setup: number; load: number; total: number };
+  rowsPerSecond: number;
+  signIn: { email: string; role: string; division: string | null }[];
+  password: string;
+}
+
+export const COLUMNS: Record<BulkTable, string[]> = {
+  source_records: [
+    'tenant_id', 'id', 'source_system_id', 'external_id', 'given_name', 'family_name', 'full_name', 'search_name', 'date_of_birth',
+    'email', 'phone', 'street_number', 'address_line1', 'address_line2', 'locality', 'postcode', 'region', 'country', 'national_id',
+    'raw', 'content_hash', 'source_updated_at',
+  ],
+  demo_truth: ['tenant_id', 'source_record_id', 'person_key', 'household_key', 'quirks'],
+  accounts: ['tenant_id', 'id', 'source_record_id', 'product_id', 'division_id', 'account_number', 'status', 'opened_on', 'closed_on', 'balance'],
+  interactions: [
+    'tenant_id', 'id', 'source_record_id', 'division_id', 'touch_point', 'direction', 'occurred_at', 'subject', 'outcome', 'sentiment', 'cost',
+    'staff_user_id',
+  ],
+};
+
+/** One CSV field for COPY: unquoted empty is NULL, so empty strings must be quoted. */
+export function csvField(v: string | number | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  if (v === '' || /[",\n\r\\]/.test(v)) return `"${v.replace(/"/g, '""')}"`;
+  return v;
+}
+
+const csvLine = (fields: (string | number | null | undefined)[]) => `${fields.map(csvField).join(',')}\n`;
+
+/** Ids of everything the bulk rows point at, keyed by the codes the generator uses. */
+export interface DemoOrg {
+  divisionId: Record<DivisionCode, string>;
+  sourceSystemId: Record<DivisionCode, string>;
+  productId: Record<string, string>;
+  userId: Record<string, string>;
+}
+
+/** Turns one generated household into CSV lines per table. Pure apart from the hash, so the benchmark reuses it. */
+export function householdCsv(tenantId: string, org: DemoOrg, h: DemoHousehold, out: Record<BulkTable, string[]>) {
+  const formats = DATE_FORMATS;
+  for (const r of h.records) {
+    const { person } = normalisePerson(r.canonical, { dateFormats: formats[r.division], defaultCountry: 'US' });
+    const contentHash = sha256(stableStringify({ person, raw: r.raw }));
+    out.source_records.push(csvLine([
+      tenantId, r.id, org.sourceSystemId[r.division], person.externalId, person.givenName, person.familyName, person.fullName, person.searchName,
+      person.dateOfBirth, person.email, person.phone, person.streetNumber, person.addressLine1, person.addressLine2, person.locality,
+      person.postcode, person.region, person.country, person.nationalId, JSON.stringify(r.raw), contentHash, r.sourceUpdatedAt,
+    ]));
+    out.demo_truth.push(csvLine([tenantId, r.id, r.personKey, r.householdKey, `{${r.quirks.join(',')}}`]));
+  }
+  for (const a of h.accounts) {
+    out.accounts.push(csvLine([
+      tenantId, a.id, a.sourceRecordId, org.productId[a.productCode], org.divisionId[a.division], a.accountNumber, a.status, a.openedOn,
+      a.closedOn, a.balance,
+    ]));
+  }
+  for (const i of h.interactions) {
+    out.interactions.push(csvLine([
+      tenantId, i.id, i.sourceRecordId, org.divisionId[i.division], i.touchPoint, i.direction, i.occurredAt, i.subject, i.outcome,
+      i.sentiment, i.cost, i.staffEmail ? org.userId[i.staffEmail] : null,
+    ]));
+  }
+}
+
+const DATE_FORMATS = Object.fromEntries(DIVISIONS.map((d) => [d.code, d.dateFormats])) as Record<DivisionCode, string[]>;
+
+export async function countSourceRecords(db: Database, tenantId = DEFAULT_TENANT): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM source_records WHERE tenant_id = $1', [tenantId]);
+  return row.n;
+}
+
+const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Promise<DemoLoadSummary> {
+  const started = performance.now();
+  const tenantId = opts.tenantId ?? DEFAULT_TENANT;
+  const customers = opts.customers ?? DEFAULT_CUSTOMERS;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const asOf = opts.asOf ?? todayUtc();
+  const batchRows = opts.batchRows ?? 50_000;
+  if (!Number.isInteger(customers) || customers < MIN_CUSTOMERS) {
+    throw new ValidationError(`--customers must be a whole number of at least ${MIN_CUSTOMERS}`, [{ path: 'customers', message: `got ${customers}` }]);
+  }
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ValidationError('--seed must be a whole number between 0 and 4294967295');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new ValidationError(`--as-of must be a date (YYYY-MM-DD), got ${asOf}`);
+
+  const existing = await countSourceRecords(db, tenantId);
+  let cleared: string[] = [];
+  if (existing > 0) {
+    if (!opts.force) {
+      throw new ConflictError(
+        `tenant "${tenantId}" already holds ${existing.toLocaleString('en-US')} source records; the demo loads into an empty database only (use --force to replace the existing customer data)`,
+      );
+    }
+    cleared = await clearCustomerData(db, tenantId);
+  }
+
+  const org = await ensureOrganisation(db, tenantId);
+  const setupDone = performance.now();
+
+  const rows: Record<BulkTable, number> = { source_records: 0, demo_truth: 0, accounts: 0, interactions: 0 };
+  let pending: Record<BulkTable, string[]> = emptyBuffers();
+  let pendingRows = 0;
+  let people = 0;
+  const flush = async () => {
+    // Parents first: accounts, interactions and truth reference the source records of the same batch.
+    for (const table of BULK_TABLES) {
+      const lines = pending[table];
+      if (!lines.length) continue;
+      await db.copyCsv(table, COLUMNS[table], lines.join(''));
+      rows[table] += lines.length;
+    }
+    pending = emptyBuffers();
+    pendingRows = 0;
+    opts.onProgress?.({ customers: people, total: customers, rows: totalOf(rows) });
+  };
+  for (const household of generateBank({ customers, seed, asOf })) {
+    householdCsv(tenantId, org, household, pending);
+    people += household.people.length;
+    pendingRows += household.records.length * 2 + household.accounts.length + household.interactions.length;
+    if (pendingRows >= batchRows) await flush();
+  }
+  await flush();
+  // Fresh statistics, so the first searches and joins plan for the data that is there now.
+  for (const table of BULK_TABLES) await db.query(`ANALYZE ${table}`);
+  const finished = performance.now();
+
+  const totalRows = totalOf(rows);
+  return {
+    tenantId,
+    customers: people,
+    seed,
+    asOf,
+    rows,
+    totalRows,
+    cleared,
+    seconds: { setup: secs(setupDone - started), load: secs(finished - setupDone), total: secs(finished - started) },
+    rowsPerSecond: Math.round(totalRows / ((finished - setupDone) / 1000)),
+    signIn: STAFF.filter((s) => s.signIn).map((s) => ({ email: s.email, role: s.role, division: s.division })),
+    password: DEMO_PASSWORD,
+  };
+}
+
+const secs = (ms: number) => Math.round(ms / 10) / 100;
+const totalOf = (rows: Record<BulkTable, number>) => Object.values(rows).reduce((a, b) => a + b, 0);
+const emptyBuffers = (): Record<BulkTable, string[]> => ({ source_records: [], demo_truth: [], accounts: [], interactions: [] });
+
+/**
+ * Divisions, source systems (with their layouts), teams, the product catalogue and staff, through the services
+ * that own them. Idempotent: what exists is reused, so a forced reload keeps users and their sessions.
+ */
+export async function ensureOrganisation(db: Database, tenantId: string): Promise<DemoOrg> {
+  await db.query('INSERT INTO tenants (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [tenantId, tenantId === DEFAULT_TENANT ? 'Default' : tenantId]);
+  const actor = systemActor(tenantId);
+  const org = new OrgService(db);
+  const holdings = new HoldingsService(db);
+  const access = new AccessService(db);
+
+  const divisionId = {} as Record<DivisionCode, string>;
+  const sourceSystemId = {} as Record<DivisionCode, string>;
+  for (const d of DIVISIONS) {
+    const source = await org.ensureSource(actor, {
+      code: d.source.code, name: d.source.name, divisionCode: d.code, divisionName: d.name,
+      uniquePerPerson: d.source.uniquePerPerson, priority: d.source.priority,
+    });
+    // ensureSource has no layout parameter; the layout is descriptive metadata on the system's own row.
+    await db.orm.update(sourceSystems).set({ layout: d.layout }).where(and(eq(sourceSystems.tenantId, tenantId), eq(sourceSystems.id, source.id)));
+    divisionId[d.code] = source.divisionId;
+    sourceSystemId[d.code] = source.id;
+  }
+
+  const teams = new Map((await org.listTeams(actor)).map((t) => [t.name, t.id]));
+  for (const t of TEAMS) {
+    if (!teams.has(t.name)) teams.set(t.name, (await org.createTeam(actor, { divisionId: divisionId[t.division], name: t.name })).id);
+  }
+
+  const productId: Record<string, string> = Object.fromEntries((await holdings.listProducts(actor)).map((p) => [p.code, p.id]));
+  for (const d of DIVISIONS) {
+    for (const p of d.products) {
+      if (!productId[p.code]) productId[p.code] = (await holdings.createProduct(actor, { divisionId: divisionId[d.code], ...p })).id;
+    }
+  }
+
+  const known = new Map((await db.orm.select({ id: users.id, email: users.email }).from(users).where(eq(users.tenantId, tenantId))).map((u) => [u.email, u.id]));
+  const userId: Record<string, string> = {};
+  for (const s of STAFF) {
+    userId[s.email] = known.get(s.email) ?? (await access.createUser(tenantId, {
+      email: s.email,
+      displayName: s.displayName,
+      password: s.signIn ? DEMO_PASSWORD : undefined,
+      role: s.role,
+      divisionIds: s.division ? [divisionId[s.division]] : [],
+      teamId: s.team ? teams.get(s.team) : null,
+      seniority: s.seniority,
+      skills: s.skills,
+    })).id;
+  }
+  return { divisionId, sourceSystemId, productId, userId };
+}
+
+/** Columns by which tables without a foreign key still point at records or customers (resolution state). */
+const RECORD_REFERENCE_COLUMNS = ['source_record_id', 'source_record_ids', 'record_a', 'record_b', 'customer_id'];
+
+/**
+ * Deletes one tenant's customer data: source records, golden customers and every table that refers to them
+ * (by foreign key, or by a record/customer id column), children first. The organisation, products and users stay.
+ */
+export async function clearCustomerData(db: Database, tenantId: string): Promise<string[]> {
+  const roots = ['source_records', 'golden_customers'];
+  const fks = await db.query<{ child: string; parent: string }>(
+    `SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent
+       FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+      WHERE c.contype = 'f' AND n.nspname = 'public'`,
+  );
+  const tenantTables = new Set((await db.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id'`,
+  )).map((r) => r.table_name));
+  const byReference = (await db.query<{ table_name: string }>(
+    `SELECT DISTINCT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = ANY($1::text[])`,
+    [RECORD_REFERENCE_COLUMNS],
+  )).map((r) => r.table_name);
+  const doomed = new Set<string>(roots);
+  for (const t of byReference) if (tenantTables.has(t)) doomed.add(t);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const { child, parent } of fks) {
+      if (doomed.has(parent) && !doomed.has(child) && child !== parent) {
+        doomed.add(child);
+        grew = true;
+      }
+    }
+  }
+  // Children before parents: repeatedly take a table no remaining table references.
+  const order: string[] = [];
+  const left = new Set(doomed);
+  while (left.size) {
+    const next = [...left].find((t) => !fks.some((f) => f.parent === t && f.child !== t && left.has(f.child)));
+    if (!next) throw new Error(`cannot order the deletion of ${[...left].join(', ')}: circular foreign keys`);
+    order.push(next);
+    left.delete(next);
+  }
+  await db.transaction(async (q) => {
+    for (const table of order) await q(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
+  });
+  return order;
+}
