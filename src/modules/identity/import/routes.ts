@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Actor } from '../../../core/actor.js';
+import { reaches, type Actor } from '../../../core/actor.js';
 import { newId } from '../../../core/ids.js';
 import { code, idParams, shortText } from '../../../core/http/schemas.js';
 import type { JobRunner } from '../../../core/jobs/runner.js';
@@ -151,10 +151,10 @@ class PayloadTooLarge extends RapportError {
   readonly type = 'payload-too-large';
 }
 
-/** The import job's parameters, if the caller may see its rows: its creator, or someone who sees every division. */
+/** The import job's parameters, if the caller may see the job (as GET /jobs/:id decides): its rows are as sensitive. */
 async function importJob(jobs: JobRunner, actor: Actor, id: string): Promise<ImportJobParams> {
   const job = await jobs.get(actor.tenantId, id);
   if (job.kind !== IMPORT_JOB) throw new NotFoundError('import', id);
-  if (actor.divisionIds && job.createdBy !== actor.userId) throw new NotFoundError('import', id);
+  if (!reaches(actor, 'jobs', 'read', { ownerId: job.createdBy })) throw new NotFoundError('import', id);
   return importJobParams.parse(job.params);
 }

@@ -1,4 +1,4 @@
-import type { Actor } from '../../../core/actor.js';
+import { reaches, type Actor } from '../../../core/actor.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../../core/errors.js';
 import type { OrgService } from '../../org/service.js';
 import type { ImportTarget } from './kinds.js';
@@ -23,7 +23,7 @@ export async function planTarget(org: OrgService, actor: Actor, req: TargetReque
   const wanted = req.division?.trim().toLowerCase();
   const division = wanted ? divisions.find((d) => d.code.toLowerCase() === wanted || d.name.toLowerCase() === wanted || d.code.toLowerCase() === slug(wanted)) : undefined;
   if (existing) {
-    if (actor.divisionIds && !actor.divisionIds.includes(existing.divisionId)) throw new ForbiddenError(`source ${req.source} belongs to a division you do not work in`);
+    if (!reaches(actor, 'source-records', 'write', { divisionId: existing.divisionId })) throw new ForbiddenError(`source ${req.source} belongs to a division you do not work in`);
     if (wanted && division?.id !== existing.divisionId) {
       throw new ConflictError(`source ${req.source} already belongs to another division than "${req.division}"`, [{ path: 'division', message: 'does not own this source' }]);
     }
