@@ -47,7 +47,8 @@ export function registerImport(program: Command) {
       } catch (err) {
         throw new ValidationError(`cannot read the mapping file ${opts.map}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
-      // Mapping mistakes are reported before the database is even opened.
+      // Mapping and file mistakes are reported before the database is even opened.
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new ValidationError(`file not found: ${file}`);
       const { kind, mapping } = kindAndMapping(parseMappingJson(mappingText, `mapping ${path.basename(opts.map)}`), opts.kind);
 
       await withContext(async ({ db, services }) => {

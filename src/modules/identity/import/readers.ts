@@ -247,7 +247,7 @@ function csvFailure(err: unknown, nextRecordLine: number): unknown {
   // An unclosed quote is only noticed at the end of the file: name the line where the broken record starts.
   const line = err.code === 'CSV_QUOTE_NOT_CLOSED' || err.code === 'CSV_MAX_RECORD_SIZE' ? nextRecordLine : (reported ?? nextRecordLine);
   const reason = CSV_REASONS[err.code] ?? err.message;
-  return new UnprocessableError(`malformed CSV at line ${line}: ${reason}`, [{ path: `line ${line}`, message: err.message }]);
+  return new UnprocessableError(`malformed CSV at line ${line}: ${reason}`, [{ path: `line ${line}`, message: CSV_REASONS[err.code] ? err.code : err.message }]);
 }
 
 async function* jsonLines(text: AsyncIterable<string>): AsyncGenerator<SourceRow> {
