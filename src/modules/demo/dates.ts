@@ -32,5 +32,6 @@ export const isoTimestamp = (day: number, minuteOfDay: number) => new Date(day *
 
 export function addYears(day: number, years: number): number {
   const { y, m, d } = ymdOf(day);
-  return dayOfYmd({ y: y + years, m, d: Math.min(d, 28) });
+  // 29 February has no anniversary in most years.
+  return dayOfYmd({ y: y + years, m, d: m === 2 && d === 29 ? 28 : d });
 }

@@ -494,7 +494,8 @@ export const INSURANCE: DivisionSpec = {
       nationalId = null;
     } else if (rnd.chance(0.02)) {
       quirks.push('mistyped_national_id');
-      nationalId = transposeDigits(rnd, p.ssn);
+      // The leading 9 stays put, so even a mistyped number is never a real SSN.
+      nationalId = `9${transposeDigits(rnd, p.ssn.slice(1))}`;
     }
     const fields: RecordFields = {
       ...baseFields(p, number),
