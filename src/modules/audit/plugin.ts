@@ -15,6 +15,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const SENSITIVE_READS: [RegExp, 'read' | 'export'][] = [
   [/\/export(\/|$)/, 'export'],
   [/\/360$/, 'read'],
+  [/^\/api\/v1\/customers\/:id$/, 'read'],
+  [/^\/api\/v1\/source-records\/:id$/, 'read'],
 ];
 const SIGN_IN = `${API_PREFIX}/auth/login`;
 const SIGN_OUT = `${API_PREFIX}/auth/logout`;
