@@ -7,7 +7,7 @@ import { DEFAULT_TENANT } from '../../core/ids.js';
 import { AccessService } from '../access/service.js';
 import { CustomerService } from '../identity/service.js';
 import { generateBank } from './generator.js';
-import { loadDemoBank, type DemoLoadSummary } from './loader.js';
+import { loadDemoBank, verifyForeignKeys, type DemoLoadSummary } from './loader.js';
 import { DEMO_PASSWORD, STAFF } from './staff.js';
 import { STORY } from './story.js';
 
@@ -150,6 +150,21 @@ describe('loadDemoBank', () => {
     });
     const staffed = await one<{ n: number }>('SELECT count(*) AS n FROM interactions WHERE staff_user_id IS NOT NULL');
     expect(staffed.n).toBeGreaterThan(100);
+  });
+
+  it('catches a dangling reference after a load with deferred foreign-key checks', async () => {
+    await expect(verifyForeignKeys(db, DEFAULT_TENANT)).resolves.toBeUndefined();
+    const [division] = await db.query<{ id: string }>('SELECT id FROM divisions LIMIT 1');
+    await db.transaction(async (q) => {
+      await q('SET LOCAL session_replication_role = replica');
+      await q(`INSERT INTO interactions (tenant_id, id, source_record_id, division_id, touch_point, direction, occurred_at, subject)
+               VALUES ($1, gen_random_uuid(), gen_random_uuid(), $2, 'web', 'inbound', now(), 'orphan')`, [DEFAULT_TENANT, division.id]);
+    });
+    try {
+      await expect(verifyForeignKeys(db, DEFAULT_TENANT)).rejects.toThrow(/interactions point at no source_records/);
+    } finally {
+      await db.query("DELETE FROM interactions WHERE subject = 'orphan'");
+    }
   });
 
   it('creates staff and teams per division, and the documented demo accounts can sign in', async () => {

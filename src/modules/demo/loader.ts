@@ -151,6 +151,7 @@ export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Pr
   const org = await ensureOrganisation(db, tenantId);
   const setupDone = performance.now();
 
+  const checkLater = await deferForeignKeyChecks(db);
   const rows: Record<BulkTable, number> = { source_records: 0, demo_truth: 0, accounts: 0, interactions: 0 };
   let pending: Record<BulkTable, string[]> = emptyBuffers();
   let pendingRows = 0;
@@ -167,13 +168,18 @@ export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Pr
     pendingRows = 0;
     opts.onProgress?.({ customers: people, total: customers, rows: totalOf(rows) });
   };
-  for (const household of generateBank({ customers, seed, asOf })) {
-    householdCsv(tenantId, org, household, pending);
-    people += household.people.length;
-    pendingRows += household.records.length * 2 + household.accounts.length + household.interactions.length;
-    if (pendingRows >= batchRows) await flush();
+  try {
+    for (const household of generateBank({ customers, seed, asOf })) {
+      householdCsv(tenantId, org, household, pending);
+      people += household.people.length;
+      pendingRows += household.records.length * 2 + household.accounts.length + household.interactions.length;
+      if (pendingRows >= batchRows) await flush();
+    }
+    await flush();
+  } finally {
+    if (checkLater) await db.query('SET session_replication_role = origin');
   }
-  await flush();
+  if (checkLater) await verifyForeignKeys(db, tenantId);
   // Fresh statistics, so the first searches and joins plan for the data that is there now.
   for (const table of BULK_TABLES) await db.query(`ANALYZE ${table}`);
   const finished = performance.now();
@@ -192,6 +198,42 @@ export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Pr
     signIn: STAFF.filter((s) => s.signIn).map((s) => ({ email: s.email, role: s.role, division: s.division })),
     password: DEMO_PASSWORD,
   };
+}
+
+/**
+ * PGlite checks a foreign key with one query per inserted row, which costs more than the insert itself. The
+ * generator builds every reference from ids it has just written, so on PGlite the row-by-row checks are
+ * switched off for this session (replica mode, superuser only, which PGlite's single user is) and replaced by
+ * one set-based check per foreign key afterwards: the same validation ALTER TABLE … ADD FOREIGN KEY runs.
+ * Skipped when the bulk tables carry triggers other than foreign keys, which replica mode would silence too.
+ */
+async function deferForeignKeyChecks(db: Database): Promise<boolean> {
+  if (db.engine !== 'pglite') return false;
+  const [{ n }] = await db.query<{ n: number }>(
+    'SELECT count(*) AS n FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY($1::regclass[])',
+    [[...BULK_TABLES]],
+  );
+  if (n > 0) return false;
+  await db.query('SET session_replication_role = replica');
+  return true;
+}
+
+/** Every foreign key leaving a bulk table, checked with one anti-join each; throws naming the first broken one. */
+export async function verifyForeignKeys(db: Database, tenantId: string): Promise<void> {
+  const fks = await db.query<{ name: string; child: string; parent: string; child_cols: string[]; parent_cols: string[] }>(`
+    SELECT c.conname AS name, c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent,
+           ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS child_cols,
+           ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i) AS parent_cols
+      FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY($1::regclass[])`, [[...BULK_TABLES]]);
+  for (const fk of fks) {
+    const on = fk.child_cols.map((col, i) => `p.${fk.parent_cols[i]} = c.${col}`).join(' AND ');
+    const present = fk.child_cols.map((col) => `c.${col} IS NOT NULL`).join(' AND ');
+    const [{ n }] = await db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM ${fk.child} c WHERE c.tenant_id = $1 AND ${present} AND NOT EXISTS (SELECT 1 FROM ${fk.parent} p WHERE ${on})`,
+      [tenantId],
+    );
+    if (n > 0) throw new Error(`demo load broke foreign key ${fk.name}: ${n} rows of ${fk.child} point at no ${fk.parent}`);
+  }
 }
 
 const secs = (ms: number) => Math.round(ms / 10) / 100;
