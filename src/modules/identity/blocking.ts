@@ -1,4 +1,4 @@
-import { IntVec, type PersonTable } from './comparisons.js';
+import { IntVec, TEXT_COLUMNS, type PersonTable, type TextColumn } from './comparisons.js';
 
 /**
  * A blocking rule: records with the same key are compared. The union of several rules keeps recall high while
@@ -7,6 +7,11 @@ import { IntVec, type PersonTable } from './comparisons.js';
 export interface BlockingRule {
   name: string;
   key(t: PersonTable, row: number): string | number | null;
+  /**
+   * Blocks larger than this are skipped for this rule (default: the global maxBlockSize). Loose rules get a small
+   * cap: on a small file they compare everything they should, on a large one they still catch rare values.
+   */
+  maxBlockSize?: number;
 }
 
 export interface BlockingOptions {
@@ -16,9 +21,13 @@ export interface BlockingOptions {
   uniqueSource?: Uint8Array;
 }
 
+/** Oversized blocks skipped by one rule. */
 export interface SkippedBlock {
   rule: string;
-  size: number;
+  blocks: number;
+  records: number;
+  largest: number;
+  /** Key of the largest skipped block. */
   example: string;
 }
 
@@ -33,11 +42,20 @@ export interface CandidatePairs {
 
 // Key helpers --------------------------------------------------------------------------------------------
 
-const code = (t: PersonTable, column: Parameters<PersonTable['value']>[0], row: number) => t.columns[column].codes.data[row];
+// Columns by position: a keyed lookup by name in a loop over a million rows is measurably slower.
+const COL = Object.fromEntries(TEXT_COLUMNS.map((c, k) => [c, k])) as Record<TextColumn, number>;
+const code = (t: PersonTable, column: TextColumn, row: number) => t.cols[COL[column]].codes.data[row];
+const value = (t: PersonTable, column: TextColumn, row: number): string | null => {
+  const col = t.cols[COL[column]];
+  const c = col.codes.data[row];
+  return c < 0 ? null : col.values[c];
+};
 const initial = (s: string | null) => (s ? s.charCodeAt(0) : -1);
 
 /** Key of two non-negative integer parts, or null when either is missing. Parts stay below 2^26. */
 const pair = (x: number, y: number) => (x < 0 || y < 0 ? null : x * 67_108_864 + y);
+
+const LOOSE = 25;
 
 /** The default rules, strongest first. Each is selective on its own; the union is what gives recall. */
 export function defaultBlockingRules(): BlockingRule[] {
@@ -45,14 +63,14 @@ export function defaultBlockingRules(): BlockingRule[] {
     { name: 'national_id', key: (t, r) => nullIfNeg(code(t, 'nationalId', r)) },
     { name: 'email', key: (t, r) => nullIfNeg(code(t, 'email', r)) },
     { name: 'phone', key: (t, r) => nullIfNeg(code(t, 'phone', r)) },
-    { name: 'dob + given initial', key: (t, r) => pair(t.dob.data[r], initial(t.value('givenCanon', r))) },
-    { name: 'dob + family initial', key: (t, r) => pair(t.dob.data[r], initial(t.value('family', r))) },
+    { name: 'dob + given initial', key: (t, r) => pair(t.dob.data[r], initial(value(t, 'givenCanon', r))) },
+    { name: 'dob + family initial', key: (t, r) => pair(t.dob.data[r], initial(value(t, 'family', r))) },
     { name: 'given (nickname key) + family', key: (t, r) => pair(code(t, 'givenCanon', r), code(t, 'family', r)) },
     {
       name: 'family soundex + given initial + birth year',
       key: (t, r) => {
         const d = t.dob.data[r];
-        const g = initial(t.value('givenCanon', r));
+        const g = initial(value(t, 'givenCanon', r));
         const s = code(t, 'familySoundex', r);
         return d < 0 || g < 0 || s < 0 ? null : pair(s, ((d / 10000) | 0) * 256 + g);
       },
@@ -60,13 +78,13 @@ export function defaultBlockingRules(): BlockingRule[] {
     {
       name: 'postcode + family prefix',
       key: (t, r) => {
-        const f = t.value('family', r);
+        const f = value(t, 'family', r);
         return f ? pair(code(t, 'postcode', r), f.charCodeAt(0) * 256 + (f.charCodeAt(1) || 0)) : null;
       },
     },
     {
       name: 'postcode + given initial',
-      key: (t, r) => pair(code(t, 'postcode', r), initial(t.value('givenCanon', r))),
+      key: (t, r) => pair(code(t, 'postcode', r), initial(value(t, 'givenCanon', r))),
     },
     {
       // Swapped names and a typo in either name still leave the phonetic pair intact.
@@ -75,8 +93,8 @@ export function defaultBlockingRules(): BlockingRule[] {
         const g = code(t, 'givenPhon', r);
         const f = code(t, 'familyPhon', r);
         if (g < 0 || f < 0) return null;
-        const gs = t.columns.givenPhon.values[g];
-        const fs = t.columns.familyPhon.values[f];
+        const gs = t.cols[COL.givenPhon].values[g];
+        const fs = t.cols[COL.familyPhon].values[f];
         return gs < fs ? `${gs}|${fs}` : `${fs}|${gs}`;
       },
     },
@@ -86,8 +104,8 @@ export function defaultBlockingRules(): BlockingRule[] {
       // Names swapped between the fields keep the same two initials.
       name: 'dob + both initials (either order)',
       key: (t, r) => {
-        const g = initial(t.value('given', r));
-        const f = initial(t.value('family', r));
+        const g = initial(value(t, 'given', r));
+        const f = initial(value(t, 'family', r));
         return g < 0 || f < 0 ? null : pair(t.dob.data[r], Math.min(g, f) * 256 + Math.max(g, f));
       },
     },
@@ -95,11 +113,25 @@ export function defaultBlockingRules(): BlockingRule[] {
       // A transposition of two digits keeps the multiset of characters.
       name: 'national id characters (sorted)',
       key: (t, r) => {
-        const v = t.value('nationalId', r);
+        const v = value(t, 'nationalId', r);
         return v ? `#${[...v].sort().join('')}` : null;
       },
     },
     { name: 'email user name', key: (t, r) => nullIfNeg(code(t, 'emailUser', r)) },
+    // Loose rules, capped small: they matter on small or typo-heavy files and stay cheap on large ones.
+    { name: 'dob', key: (t, r) => nullIfNeg(t.dob.data[r]), maxBlockSize: LOOSE },
+    { name: 'family name', key: (t, r) => nullIfNeg(code(t, 'family', r)), maxBlockSize: LOOSE },
+    { name: 'given name (nickname key)', key: (t, r) => nullIfNeg(code(t, 'givenCanon', r)), maxBlockSize: LOOSE },
+    {
+      name: 'initials (either order) + birth year',
+      key: (t, r) => {
+        const g = initial(value(t, 'given', r));
+        const f = initial(value(t, 'family', r));
+        const d = t.dob.data[r];
+        return g < 0 || f < 0 || d < 0 ? null : pair((d / 10000) | 0, Math.min(g, f) * 256 + Math.max(g, f));
+      },
+      maxBlockSize: LOOSE,
+    },
   ];
 }
 
@@ -212,7 +244,7 @@ export class BlockIndex {
   }
 
   isOversized(rule: number, block: number): boolean {
-    return this.blockSize[rule][block] > this.options.maxBlockSize;
+    return this.blockSize[rule][block] > (this.rules[rule].maxBlockSize ?? this.options.maxBlockSize);
   }
 
   /** Whether an earlier rule already puts rows x and y in one (not oversized) block: the pair was produced there. */
@@ -244,12 +276,18 @@ export class BlockIndex {
       const offsets = this.offsets[r];
       const members = this.members[r];
       const nb = offsets.length - 1;
+      const skipped: SkippedBlock = { rule: this.rules[r].name, blocks: 0, records: 0, largest: 0, example: '' };
       for (let block = 0; block < nb; block++) {
         const start = offsets[block];
         const end = offsets[block + 1];
         if (end - start < 2) continue;
-        if (end - start > this.options.maxBlockSize) {
-          skippedBlocks.push({ rule: this.rules[r].name, size: end - start, example: String(this.blockExample[r][block]) });
+        if (this.isOversized(r, block)) {
+          skipped.blocks++;
+          skipped.records += end - start;
+          if (end - start > skipped.largest) {
+            skipped.largest = end - start;
+            skipped.example = String(this.blockExample[r][block]);
+          }
           continue;
         }
         for (let p = start; p < end; p++) {
@@ -265,6 +303,7 @@ export class BlockIndex {
         }
       }
       perRule[this.rules[r].name] = count;
+      if (skipped.blocks) skippedBlocks.push(skipped);
     }
     return { a: a.toArray(), b: b.toArray(), rule: Uint8Array.from(ruleVec.toArray()), perRule, skippedBlocks };
   }

@@ -13,6 +13,8 @@ export interface ClusterOptions {
   /** Rows to cluster (an incremental batch and the clusters it touches); default all rows. */
   rows?: Int32Array;
   edges: ClusterEdges;
+  /** Groups of rows that start as one cluster (an incremental run's existing clusters). */
+  preset?: number[][];
   /** Manual decisions, as row pairs: always win. */
   mustLink?: [number, number][];
   cannotLink?: [number, number][];
@@ -126,6 +128,14 @@ export function clusterRecords(opts: ClusterOptions): ClusterResult {
     }
     return sum / count >= opts.minCoherence;
   };
+
+  for (const group of opts.preset ?? []) {
+    for (let k = 1; k < group.length; k++) {
+      const ra = find(group[0]);
+      const rb = find(group[k]);
+      if (ra !== rb) union(ra, rb);
+    }
+  }
 
   const manualMerges: [number, number][] = [];
   for (const [x, y] of opts.mustLink ?? []) {

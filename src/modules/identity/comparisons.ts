@@ -9,46 +9,122 @@ const SCRATCH = 64;
 const flagsA = new Uint8Array(SCRATCH);
 const flagsB = new Uint8Array(SCRATCH);
 
+const histogram = new Int32Array(64);
+
+/** Size of the multiset intersection of the two strings' characters (folded to 64 buckets): an upper bound on matches. */
+function commonCharacters(a: string, b: string): number {
+  for (let j = 0; j < b.length; j++) histogram[b.charCodeAt(j) & 63]++;
+  let common = 0;
+  for (let i = 0; i < a.length; i++) {
+    const k = a.charCodeAt(i) & 63;
+    if (histogram[k] > 0) {
+      histogram[k]--;
+      common++;
+    }
+  }
+  for (let j = 0; j < b.length; j++) histogram[b.charCodeAt(j) & 63] = 0;
+  return common;
+}
+
 /** Jaro-Winkler similarity (prefix scale 0.1, up to 4 characters), as in Winkler (1990). */
 export function jaroWinkler(a: string, b: string): number {
+  return jaroWinklerAbove(a, b, 0);
+}
+
+/**
+ * Jaro-Winkler, or any value below `floor` when the pair cannot reach it. The bound counts the characters of
+ * `a` that occur anywhere in `b` (no more can match), which rejects most unrelated names in O(length).
+ */
+export function jaroWinklerAbove(a: string, b: string, floor: number): number {
   if (a === b) return a.length ? 1 : 0;
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
-  const fa = la <= SCRATCH ? flagsA : new Uint8Array(la);
-  const fb = lb <= SCRATCH ? flagsB : new Uint8Array(lb);
-  fa.fill(0, 0, la);
-  fb.fill(0, 0, lb);
-  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
-  let matches = 0;
-  for (let i = 0; i < la; i++) {
-    const lo = Math.max(0, i - window);
-    const hi = Math.min(lb - 1, i + window);
-    const c = a.charCodeAt(i);
-    for (let j = lo; j <= hi; j++) {
-      if (fb[j] === 0 && b.charCodeAt(j) === c) {
-        fa[i] = 1;
-        fb[j] = 1;
-        matches++;
-        break;
-      }
-    }
-  }
-  if (matches === 0) return 0;
-  let transpositions = 0;
-  let k = 0;
-  for (let i = 0; i < la; i++) {
-    if (fa[i] === 0) continue;
-    while (fb[k] === 0) k++;
-    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
-    k++;
-  }
-  const m = matches;
-  const jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3;
   let prefix = 0;
   const maxPrefix = Math.min(4, la, lb);
   while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  if (floor > 0) {
+    const m = Math.min(commonCharacters(a, b), la, lb);
+    const bound = m === 0 ? 0 : (m / la + m / lb + 1) / 3;
+    if (bound + prefix * 0.1 * (1 - bound) < floor) return bound;
+  }
+  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
+  let matches = 0;
+  let transpositions = 0;
+  if (la <= 31 && lb <= 31) {
+    // Bit flags: no scratch arrays to clear.
+    let fa = 0;
+    let fb = 0;
+    for (let i = 0; i < la; i++) {
+      const lo = i > window ? i - window : 0;
+      const hi = Math.min(lb - 1, i + window);
+      const c = a.charCodeAt(i);
+      for (let j = lo; j <= hi; j++) {
+        if ((fb & (1 << j)) === 0 && b.charCodeAt(j) === c) {
+          fa |= 1 << i;
+          fb |= 1 << j;
+          matches++;
+          break;
+        }
+      }
+    }
+    if (matches === 0) return 0;
+    let k = 0;
+    for (let i = 0; i < la; i++) {
+      if ((fa & (1 << i)) === 0) continue;
+      while ((fb & (1 << k)) === 0) k++;
+      if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
+      k++;
+    }
+  } else {
+    const fa = la <= SCRATCH ? flagsA : new Uint8Array(la);
+    const fb = lb <= SCRATCH ? flagsB : new Uint8Array(lb);
+    fa.fill(0, 0, la);
+    fb.fill(0, 0, lb);
+    for (let i = 0; i < la; i++) {
+      const lo = Math.max(0, i - window);
+      const hi = Math.min(lb - 1, i + window);
+      const c = a.charCodeAt(i);
+      for (let j = lo; j <= hi; j++) {
+        if (fb[j] === 0 && b.charCodeAt(j) === c) {
+          fa[i] = 1;
+          fb[j] = 1;
+          matches++;
+          break;
+        }
+      }
+    }
+    if (matches === 0) return 0;
+    let k = 0;
+    for (let i = 0; i < la; i++) {
+      if (fa[i] === 0) continue;
+      while (fb[k] === 0) k++;
+      if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
+      k++;
+    }
+  }
+  const m = matches;
+  const jaro = (m / la + m / lb + (m - transpositions / 2) / m) / 3;
   return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/** Whether two strings are at most one substitution, insertion, deletion or adjacent transposition apart. */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (la === lb) {
+    let i = 0;
+    while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+    if (i >= la - 1) return true;
+    // substitution at i, or transposition of i and i+1
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2);
+  }
+  if (Math.abs(la - lb) !== 1) return false;
+  const [s, l] = la < lb ? [a, b] : [b, a];
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) === l.charCodeAt(i)) i++;
+  return s.slice(i) === l.slice(i + 1);
 }
 
 let rowPrev2 = new Int32Array(SCRATCH + 1);
@@ -66,6 +142,9 @@ export function damerauLevenshtein(a: string, b: string, max = Number.MAX_SAFE_I
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0) return lb;
   if (lb === 0) return la;
+  // Each edit removes at most one character from the multiset difference (a transposition none), so
+  // max(la, lb) - common <= distance: rejects most unrelated strings without the DP.
+  if (max < la + lb && Math.max(la, lb) - commonCharacters(a, b) > max) return max + 1;
   if (lb + 1 > rowCur.length) {
     rowPrev2 = new Int32Array(lb + 1);
     rowPrev = new Int32Array(lb + 1);
@@ -231,6 +310,7 @@ export const TEXT_COLUMNS = [
   'postcode', 'locality', 'street', 'address1', 'address2', 'region',
 ] as const;
 export type TextColumn = (typeof TEXT_COLUMNS)[number];
+const columnIndex = (c: TextColumn) => TEXT_COLUMNS.indexOf(c);
 
 /** What the resolver needs to know about a source record besides the person. */
 export interface ResolveRecord {
@@ -246,29 +326,99 @@ export interface ResolveRecord {
 
 const compact = (s: string) => s.replace(/ /g, '');
 
+const STREET_ABBREVIATIONS: [string, string][] = [
+  ['street', 'st'], ['road', 'rd'], ['avenue', 'av'], ['boulevard', 'bv'], ['drive', 'dr'], ['lane', 'ln'], ['court', 'ct'],
+  ['crescent', 'cr'], ['place', 'pl'], ['highway', 'hw'], ['parade', 'pd'], ['terrace', 'tc'], ['square', 'sq'],
+  ['parkway', 'pk'], ['circle', 'ci'], ['circuit', 'cc'], ['close', 'cl'], ['grove', 'gr'], ['esplanade', 'es'], ['way', 'wy'],
+];
+
+/**
+ * Matching form of an address line: compact, with street types shortened to two letters (also when glued to the
+ * name, "pridhamstreet"), so that string similarity looks at the street's name rather than its common suffix.
+ */
+function addressForm(line: string): string {
+  let s = compact(expandAddress(line));
+  for (const [word, short] of STREET_ABBREVIATIONS) {
+    if (s.length > word.length + 2 && s.endsWith(word)) {
+      s = s.slice(0, -word.length) + short;
+      break;
+    }
+  }
+  return s;
+}
+
+type Forms = (string | null)[];
+
+/**
+ * Derived matching forms, memoised by raw value: names, streets and towns repeat across records, and folding,
+ * abbreviation and phonetic coding are the costly part of encoding a million records.
+ */
+class FormCache {
+  private readonly given = new Map<string, Forms>();
+  private readonly family = new Map<string, Forms>();
+  private readonly place = new Map<string, string | null>();
+  private readonly street = new Map<string, string | null>();
+
+  givenForms(raw: string | null): Forms {
+    if (!raw) return [null, null, null];
+    let f = this.given.get(raw);
+    if (!f) {
+      const given = nameKey(raw);
+      const first = given.split(' ')[0];
+      f = [given ? compact(given) : null, first ? canonicalGivenName(first) : null, first ? nysiis(first) || null : null];
+      this.given.set(raw, f);
+    }
+    return f;
+  }
+
+  familyForms(raw: string | null): Forms {
+    if (!raw) return [null, null, null];
+    let f = this.family.get(raw);
+    if (!f) {
+      const family = compact(nameKey(raw));
+      f = [family || null, family ? nysiis(family) || null : null, family ? soundex(family) || null : null];
+      this.family.set(raw, f);
+    }
+    return f;
+  }
+
+  locality(raw: string | null): string | null {
+    if (!raw) return null;
+    let f = this.place.get(raw);
+    if (f === undefined) this.place.set(raw, (f = compact(foldText(raw)) || null));
+    return f;
+  }
+
+  address(raw: string | null, line: 1 | 2): string | null {
+    if (!raw) return null;
+    const key = line === 1 ? raw : `\u0000${raw}`;
+    let f = this.street.get(key);
+    if (f === undefined) this.street.set(key, (f = (line === 1 ? addressForm(raw) : compact(expandAddress(raw))) || null));
+    return f;
+  }
+}
+
 /** The matching forms of one person, in the order of TEXT_COLUMNS. */
-function matchingForms(p: NormalisedPerson): (string | null)[] {
-  const given = nameKey(p.givenName);
-  const givenFirst = given.split(' ')[0];
-  const family = nameKey(p.familyName);
+function matchingForms(p: NormalisedPerson, cache: FormCache): Forms {
+  const [given, givenCanon, givenPhon] = cache.givenForms(p.givenName);
+  const [family, familyPhon, familySoundex] = cache.familyForms(p.familyName);
   const email = p.email ? emailMatchKey(p.email) : '';
-  const phoneDigits = p.phone ? p.phone.replace(/\D/g, '') : '';
   return [
-    given ? compact(given) : null,
-    givenFirst ? canonicalGivenName(givenFirst) : null,
-    givenFirst ? nysiis(givenFirst) || null : null,
-    family ? compact(family) : null,
-    family ? nysiis(compact(family)) || null : null,
-    family ? soundex(compact(family)) || null : null,
+    given,
+    givenCanon,
+    givenPhon,
+    family,
+    familyPhon,
+    familySoundex,
     email || null,
     email ? email.slice(0, email.lastIndexOf('@')) || null : null,
-    phoneDigits || null,
+    p.phone ? p.phone.replace(/\D/g, '') || null : null,
     p.nationalId ? p.nationalId.toUpperCase().replace(/[^A-Z0-9]/g, '') || null : null,
     p.postcode ? p.postcode.toUpperCase().replace(/[^A-Z0-9]/g, '') || null : null,
-    p.locality ? compact(foldText(p.locality)) || null : null,
-    p.streetNumber ? foldText(p.streetNumber).replace(/ /g, '') || null : null,
-    p.addressLine1 ? compact(expandAddress(p.addressLine1)) || null : null,
-    p.addressLine2 ? compact(expandAddress(p.addressLine2)) || null : null,
+    cache.locality(p.locality),
+    p.streetNumber ? p.streetNumber.toLowerCase().replace(/[^a-z0-9]/g, '') || null : null,
+    cache.address(p.addressLine1, 1),
+    cache.address(p.addressLine2, 2),
     p.region ? foldText(p.region) || null : null,
   ];
 }
@@ -285,6 +435,8 @@ function dobNumber(iso: string | null): number {
  */
 export class PersonTable {
   readonly columns: Record<TextColumn, Column>;
+  /** The same columns by position in TEXT_COLUMNS: hot loops index this array, not the record by name. */
+  readonly cols: Column[];
   readonly dob: IntVec;
   readonly source: IntVec;
   readonly ids: string[] = [];
@@ -294,9 +446,11 @@ export class PersonTable {
   private readonly sourceIndex = new Map<string, number>();
   /** Given-name nickname groups per code of `given`, as codes of `givenCanon` (filled lazily). */
   private readonly groupCache: (Int32Array | undefined)[] = [];
+  private readonly formCache = new FormCache();
 
   constructor(capacity = 1024) {
-    this.columns = Object.fromEntries(TEXT_COLUMNS.map((c) => [c, new Column(capacity)])) as Record<TextColumn, Column>;
+    this.cols = TEXT_COLUMNS.map(() => new Column(capacity));
+    this.columns = Object.fromEntries(TEXT_COLUMNS.map((c, k) => [c, this.cols[k]])) as Record<TextColumn, Column>;
     this.dob = new IntVec(capacity);
     this.source = new IntVec(capacity);
   }
@@ -317,17 +471,17 @@ export class PersonTable {
 
   /** Append a record, or overwrite the row of a record with the same id. Returns the row. */
   upsert(record: ResolveRecord): number {
-    const forms = matchingForms(record.person);
+    const forms = matchingForms(record.person, this.formCache);
     const existing = this.rowById.get(record.id);
     if (existing !== undefined) {
-      TEXT_COLUMNS.forEach((c, k) => this.columns[c].set(existing, forms[k]));
+      for (let k = 0; k < forms.length; k++) this.cols[k].set(existing, forms[k]);
       this.dob.data[existing] = dobNumber(record.person.dateOfBirth);
       this.source.data[existing] = this.sourceCode(record.source ?? '');
       this.records[existing] = record;
       return existing;
     }
     const row = this.ids.length;
-    TEXT_COLUMNS.forEach((c, k) => this.columns[c].push(forms[k]));
+    for (let k = 0; k < forms.length; k++) this.cols[k].push(forms[k]);
     this.dob.push(dobNumber(record.person.dateOfBirth));
     this.source.push(this.sourceCode(record.source ?? ''));
     this.ids.push(record.id);
@@ -343,8 +497,9 @@ export class PersonTable {
   }
 
   value(column: TextColumn, row: number): string | null {
-    const c = this.columns[column].codes.data[row];
-    return c < 0 ? null : this.columns[column].values[c];
+    const col = this.cols[columnIndex(column)];
+    const c = col.codes.data[row];
+    return c < 0 ? null : col.values[c];
   }
 
   /** Nickname groups of the row's given name (first word), as `givenCanon` codes. */
@@ -380,32 +535,42 @@ export interface Comparison {
   compare(t: PersonTable, i: number, j: number): number;
 }
 
-type Ladder = { label: string; test: (a: string, b: string) => boolean }[];
+/** A fuzzy level: Jaro-Winkler at least `min`, edit distance at most `max`, or the same first `prefix` characters. */
+type Rung = { label: string; jw?: number; maxEdits?: number; prefix?: number };
+
+function rungHolds(r: Rung, a: string, b: string, similarity: number): boolean {
+  if (r.jw !== undefined) return similarity >= r.jw;
+  if (r.maxEdits !== undefined) return r.maxEdits === 1 ? withinOneEdit(a, b) : damerauLevenshtein(a, b, r.maxEdits) <= r.maxEdits;
+  if (r.prefix !== undefined) return a.length >= r.prefix && b.length >= r.prefix && a.startsWith(b.slice(0, r.prefix));
+  return false;
+}
 
 /** Exact, then a ladder of fuzzy tests, then "else". Exact is checked on codes, so it costs nothing. */
-function textComparison(name: string, column: TextColumn, ladder: Ladder, tf: boolean): Comparison {
+function textComparison(name: string, column: TextColumn, ladder: Rung[], tf: boolean): Comparison {
   const levels: ComparisonLevel[] = [{ label: 'exact', tf }, ...ladder.map((l) => ({ label: l.label })), { label: 'else' }];
   const elseLevel = levels.length - 1;
+  const index = columnIndex(column);
+  // One Jaro-Winkler per pair serves every rung; below the lowest threshold its cheap bound is enough.
+  const jwFloor = Math.min(...ladder.map((r) => r.jw ?? Infinity));
   return {
     name,
     levels,
     tfColumn: tf ? column : undefined,
     compare(t, i, j) {
-      const col = t.columns[column];
+      const col = t.cols[index];
       const a = col.codes.data[i];
       const b = col.codes.data[j];
       if (a < 0 || b < 0) return -1;
       if (a === b) return 0;
       const va = col.values[a];
       const vb = col.values[b];
-      for (let k = 0; k < ladder.length; k++) if (ladder[k].test(va, vb)) return k + 1;
+      const similarity = jwFloor === Infinity ? 0 : jaroWinklerAbove(va, vb, jwFloor);
+      for (let k = 0; k < ladder.length; k++) if (rungHolds(ladder[k], va, vb, similarity)) return k + 1;
       return elseLevel;
     },
   };
 }
 
-const jw = (min: number) => (a: string, b: string) => jaroWinkler(a, b) >= min;
-const dl = (max: number) => (a: string, b: string) => damerauLevenshtein(a, b, max) <= max;
 
 /** Given and family names written in each other's fields ("Mason, Madeline" vs "Madeline Mason"). */
 function namesSwapped(t: PersonTable, i: number, j: number): boolean {
@@ -413,7 +578,7 @@ function namesSwapped(t: PersonTable, i: number, j: number): boolean {
   const f = t.columns.family;
   const gi = g.codes.data[i], gj = g.codes.data[j], fi = f.codes.data[i], fj = f.codes.data[j];
   if (gi < 0 || gj < 0 || fi < 0 || fj < 0) return false;
-  return jaroWinkler(g.values[gi], f.values[fj]) >= 0.9 && jaroWinkler(f.values[fi], g.values[gj]) >= 0.9;
+  return jaroWinklerAbove(g.values[gi], f.values[fj], 0.9) >= 0.9 && jaroWinklerAbove(f.values[fi], g.values[gj], 0.9) >= 0.9;
 }
 
 function givenNameComparison(): Comparison {
@@ -434,7 +599,7 @@ function givenNameComparison(): Comparison {
       const ga = t.givenGroups(i)!;
       const gb = t.givenGroups(j)!;
       for (let x = 0; x < ga.length; x++) for (let y = 0; y < gb.length; y++) if (ga[x] === gb[y]) return 1;
-      const s = jaroWinkler(col.values[a], col.values[b]);
+      const s = jaroWinklerAbove(col.values[a], col.values[b], 0.8);
       if (s < 0.92 && namesSwapped(t, i, j)) return 2;
       if (s >= 0.92) return 3;
       if (s >= 0.8) return 4;
@@ -460,7 +625,7 @@ function familyNameComparison(): Comparison {
       const b = col.codes.data[j];
       if (a < 0 || b < 0) return namesSwapped(t, i, j) ? 1 : -1;
       if (a === b) return 0;
-      const s = jaroWinkler(col.values[a], col.values[b]);
+      const s = jaroWinklerAbove(col.values[a], col.values[b], 0.8);
       if (s < 0.92 && namesSwapped(t, i, j)) return 1;
       if (s >= 0.92) return 2;
       if (s >= 0.8) return 3;
@@ -474,10 +639,10 @@ function familyNameComparison(): Comparison {
 /** Date-of-birth levels for the ways a keyed date goes wrong: a digit, a swapped day and month, the year. */
 function dobComparison(): Comparison {
   const levels: ComparisonLevel[] = [
+    // (Same year and month would be unreachable: a different day is at most two digits off.)
     { label: 'exact' }, { label: 'one digit off or transposed' }, { label: 'day and month swapped' }, { label: 'two digits off' },
-    { label: 'same year and month' }, { label: 'same year' }, { label: 'else' },
+    { label: 'same year' }, { label: 'else' },
   ];
-  const digits = (n: number) => String(n).padStart(8, '0');
   return {
     name: 'date_of_birth',
     levels,
@@ -486,18 +651,36 @@ function dobComparison(): Comparison {
       const b = t.dob.data[j];
       if (a < 0 || b < 0) return -1;
       if (a === b) return 0;
-      const sa = digits(a);
-      const sb = digits(b);
-      const d = damerauLevenshtein(sa, sb, 2);
-      if (d <= 1) return 1;
+      // Positional digit differences of yyyymmdd, and whether two differing neighbours are a swap.
+      let diff = 0;
+      let first = -1;
+      let firstA = 0;
+      let firstB = 0;
+      let swap = false;
+      let x = a;
+      let y = b;
+      for (let k = 0; k < 8; k++) {
+        const ca = x % 10;
+        const cb = y % 10;
+        if (ca !== cb) {
+          diff++;
+          if (diff === 1) {
+            first = k;
+            firstA = ca;
+            firstB = cb;
+          } else if (diff === 2) swap = first === k - 1 && ca === firstB && cb === firstA;
+        }
+        x = (x / 10) | 0;
+        y = (y / 10) | 0;
+      }
+      if (diff === 1 || (diff === 2 && swap)) return 1;
       const ya = (a / 10000) | 0, yb = (b / 10000) | 0;
       const ma = ((a / 100) | 0) % 100, mb = ((b / 100) | 0) % 100;
-      const da = a % 100, db = b % 100;
-      if (ya === yb && ma === db && da === mb) return 2;
-      if (d <= 2) return 3;
-      if (ya === yb && ma === mb) return 4;
-      if (ya === yb) return 5;
-      return 6;
+      const dda = a % 100, ddb = b % 100;
+      if (ya === yb && ma === ddb && dda === mb) return 2;
+      if (diff === 2) return 3;
+      if (ya === yb) return 4;
+      return 5;
     },
   };
 }
@@ -514,7 +697,7 @@ function emailComparison(): Comparison {
       if (a === b) return 0;
       const u = t.columns.emailUser.codes.data;
       if (u[i] >= 0 && u[i] === u[j]) return 1;
-      if (jaroWinkler(col.values[a], col.values[b]) >= 0.88) return 2;
+      if (jaroWinklerAbove(col.values[a], col.values[b], 0.88) >= 0.88) return 2;
       return 3;
     },
   };
@@ -533,7 +716,7 @@ function phoneComparison(): Comparison {
       const va = col.values[a];
       const vb = col.values[b];
       if (va.length >= 9 && vb.length >= 9 && va.slice(-9) === vb.slice(-9)) return 1;
-      if (damerauLevenshtein(va, vb, 1) <= 1) return 2;
+      if (withinOneEdit(va, vb)) return 2;
       return 3;
     },
   };
@@ -545,14 +728,14 @@ export function defaultComparisons(): Comparison[] {
     givenNameComparison(),
     familyNameComparison(),
     dobComparison(),
-    textComparison('national_id', 'nationalId', [{ label: 'one character off', test: dl(1) }, { label: 'two characters off', test: dl(2) }], false),
+    textComparison('national_id', 'nationalId', [{ label: 'one character off', maxEdits: 1 }, { label: 'two characters off', maxEdits: 2 }], false),
     emailComparison(),
     phoneComparison(),
-    textComparison('postcode', 'postcode', [{ label: 'one character off', test: dl(1) }, { label: 'same first 3', test: (a, b) => a.length >= 3 && a.slice(0, 3) === b.slice(0, 3) }], true),
-    textComparison('locality', 'locality', [{ label: 'jaro-winkler >= 0.9', test: jw(0.9) }], true),
-    textComparison('street_number', 'street', [{ label: 'one character off', test: dl(1) }], false),
-    textComparison('address_line1', 'address1', [{ label: 'jaro-winkler >= 0.9', test: jw(0.9) }, { label: 'jaro-winkler >= 0.75', test: jw(0.75) }], true),
-    textComparison('address_line2', 'address2', [{ label: 'jaro-winkler >= 0.9', test: jw(0.9) }], false),
+    textComparison('postcode', 'postcode', [{ label: 'one character off', maxEdits: 1 }, { label: 'same first 3', prefix: 3 }], true),
+    textComparison('locality', 'locality', [{ label: 'jaro-winkler >= 0.9', jw: 0.9 }], true),
+    textComparison('street_number', 'street', [{ label: 'one character off', maxEdits: 1 }], false),
+    textComparison('address_line1', 'address1', [{ label: 'jaro-winkler >= 0.9', jw: 0.9 }, { label: 'jaro-winkler >= 0.75', jw: 0.75 }], true),
+    textComparison('address_line2', 'address2', [{ label: 'jaro-winkler >= 0.9', jw: 0.9 }], false),
     textComparison('region', 'region', [], false),
   ];
 }

@@ -190,7 +190,7 @@ export function resolve(records: readonly ResolveRecord[], options: ResolveOptio
 }
 
 /** Cluster the rows of `rows` (all when undefined), assign stable ids and turn edges into links. */
-function clusterAndReport(state: ResolverState, run: ScoredRun, rows: Int32Array | undefined, options: ResolveOptions): ResolveResult {
+function clusterAndReport(state: ResolverState, run: ScoredRun, rows: Int32Array | undefined, options: ResolveOptions, preset?: number[][]): ResolveResult {
   const { settings, table, scorer } = state;
   const unique = uniqueFlags(table, settings, state.uniqueSources);
   const explain = options.explain ?? true;
@@ -199,6 +199,7 @@ function clusterAndReport(state: ResolverState, run: ScoredRun, rows: Int32Array
   const clustered = clusterRecords({
     n: table.size,
     rows,
+    preset,
     edges: run.edges,
     mustLink: rowPairs(table, options.decisions?.mustLink),
     cannotLink: rowPairs(table, options.decisions?.cannotLink),
@@ -288,6 +289,15 @@ function previousOf(state: ResolverState, rows: Int32Array): Map<string, string>
   return out;
 }
 
+/** Index of the first blocking rule that puts rows i and j in one block (as the full run attributes pairs). */
+function firstRule(index: BlockIndex, i: number, j: number): number {
+  for (let r = 0; r < index.rules.length; r++) {
+    const of = index.blockOf[r].data;
+    if (of[i] >= 0 && of[i] === of[j] && !index.isOversized(r, of[i])) return r;
+  }
+  return 0;
+}
+
 /**
  * Incremental run: new or changed records join an existing resolution. Only pairs involving the batch and the
  * clusters it touches are compared; m, u and the prior are reused (no retraining). Returns the touched
@@ -305,36 +315,89 @@ export function resolveIncremental(state: ResolverState, batch: readonly Resolve
   };
 
   const batchRows: number[] = [];
+  const inBatch = new Set<number>();
   for (const r of batch) {
     const row = table.upsert(r);
     index.update(table, row);
-    batchRows.push(row);
+    if (!inBatch.has(row)) batchRows.push(row);
+    inBatch.add(row);
   }
   lap('encode');
 
-  // Affected rows: the batch, every record sharing a block with it, and all members of their clusters.
-  const candidates = new Set<number>(batchRows);
-  for (const row of batchRows) index.candidatesOf(row, candidates);
-  const affected = new Set<number>(candidates);
-  for (const row of candidates) {
-    const id = state.clusterIdOf[row];
-    if (id === undefined) continue;
-    for (const member of state.rowsOf.get(id) ?? []) affected.add(member);
+  // Compare only pairs involving the batch: each batch record against the records sharing a block with it.
+  const pa: number[] = [];
+  const pb: number[] = [];
+  const pr: number[] = [];
+  const candidateRows = new Set<number>(batchRows);
+  for (const x of batchRows) {
+    const found = new Set<number>();
+    index.candidatesOf(x, found);
+    for (const y of found) {
+      if (inBatch.has(y) && y < x) continue; // batch-batch pairs once
+      const [i, j] = x < y ? [x, y] : [y, x];
+      pa.push(i);
+      pb.push(j);
+      pr.push(firstRule(index, i, j));
+      candidateRows.add(y);
+    }
   }
-  const rows = Int32Array.from([...affected].sort((x, y) => x - y));
-  lap('candidates');
-
   const unique = uniqueFlags(table, settings, state.uniqueSources);
-  const det = deterministicLinks(table, settings.deterministicRules, { maxShared: settings.maxSharedIdentifier, uniqueSource: unique }, rows);
-  const pairs = index.pairsAmong(table, rows, new Uint8Array(table.size));
+  const sameUnique = (i: number, j: number) => table.source.data[i] === table.source.data[j] && unique[table.source.data[i]] === 1;
+  const keep = pa.map((i, k) => !sameUnique(i, pb[k]));
+  const pairs: CandidatePairs = {
+    a: Int32Array.from(pa.filter((_, k) => keep[k])),
+    b: Int32Array.from(pb.filter((_, k) => keep[k])),
+    rule: Uint8Array.from(pr.filter((_, k) => keep[k])),
+    perRule: {},
+    skippedBlocks: [],
+  };
+  for (const r of pairs.rule) pairs.perRule[index.rules[r].name] = (pairs.perRule[index.rules[r].name] ?? 0) + 1;
+  const detAll = deterministicLinks(table, settings.deterministicRules, { maxShared: settings.maxSharedIdentifier, uniqueSource: unique }, Int32Array.from(candidateRows));
+  const detKeep: number[] = [];
+  for (let e = 0; e < detAll.a.length; e++) if (inBatch.has(detAll.a[e]) || inBatch.has(detAll.b[e])) detKeep.push(e);
+  const det: DeterministicLinks = {
+    a: Int32Array.from(detKeep, (e) => detAll.a[e]),
+    b: Int32Array.from(detKeep, (e) => detAll.b[e]),
+    rule: Uint8Array.from(detKeep, (e) => detAll.rule[e]),
+    perRule: {},
+    sharedValuesSkipped: detAll.sharedValuesSkipped,
+  };
+  for (const r of det.rule) det.perRule[settings.deterministicRules[r].name] = (det.perRule[settings.deterministicRules[r].name] ?? 0) + 1;
   lap('blocking');
+
   const patterns = comparePairs(table, settings.comparisons, pairs.a, pairs.b);
   const weights = state.scorer.pairWeights(patterns, pairs.a);
   lap('scoring');
 
+  // Affected: the batch, records with an edge worth looking at, and every member of their current clusters.
+  // A changed record leaves its old cluster; the rest of that cluster stays together.
+  const lower = weightOf(settings.thresholds.review);
+  const affected = new Set<number>(batchRows);
+  const touch = (row: number) => {
+    if (affected.has(row) && !inBatch.has(row)) return;
+    affected.add(row);
+    const id = state.clusterIdOf[row];
+    if (id !== undefined) for (const member of state.rowsOf.get(id) ?? []) affected.add(member);
+  };
+  for (const row of batchRows) touch(row);
+  for (let e = 0; e < weights.length; e++) if (weights[e] >= lower) { touch(pairs.a[e]); touch(pairs.b[e]); }
+  for (let e = 0; e < det.a.length; e++) { touch(det.a[e]); touch(det.b[e]); }
+  const preset: number[][] = [];
+  const seenClusters = new Set<string>();
+  for (const row of affected) {
+    const id = state.clusterIdOf[row];
+    if (id === undefined || seenClusters.has(id)) continue;
+    seenClusters.add(id);
+    const group = (state.rowsOf.get(id) ?? []).filter((m) => !inBatch.has(m));
+    if (group.length > 1) preset.push(group);
+  }
+  const rows = Int32Array.from([...affected].sort((x, y) => x - y));
+  const run = buildEdges(pairs, weights, det, settings, index);
+  lap('candidates');
+
   // Records outside the affected set keep their clusters; previous ids come from the state.
   const previous = options.previous ?? previousOf(state, rows);
-  const result = clusterAndReport(state, buildEdges(pairs, weights, det, settings, index), rows, { ...options, previous });
+  const result = clusterAndReport(state, run, rows, { ...options, previous }, preset);
   lap('clustering');
   timings.total = Math.round(performance.now() - start);
   result.stats = { ...result.stats, timingsMs: timings };

@@ -1,4 +1,4 @@
-import type { Comparison, ComparisonPatterns, PersonTable } from './comparisons.js';
+import type { Column, Comparison, ComparisonPatterns, PersonTable } from './comparisons.js';
 import type { FellegiSunterModel } from './em.js';
 
 /** Why a pair scored what it did: the weight each comparison level contributed. Stored on links, shown to users. */
@@ -34,6 +34,7 @@ export class Scorer {
   readonly levelWeights: Float64Array[];
   readonly priorWeight: number;
   private readonly tfLevel: Int32Array;
+  private readonly tfColumns: (Column | null)[];
 
   constructor(
     readonly model: FellegiSunterModel,
@@ -43,13 +44,13 @@ export class Scorer {
     this.levelWeights = model.m.map((m, c) => Float64Array.from(m.map((mv, l) => Math.log2(mv / model.u[c][l]))));
     this.priorWeight = weightOf(model.lambda);
     this.tfLevel = Int32Array.from(comparisons.map((c) => (c.tfColumn ? c.levels.findIndex((l) => l.tf) : -1)));
+    this.tfColumns = comparisons.map((c) => (c.tfColumn ? table.columns[c.tfColumn] : null));
   }
 
   /** Term-frequency adjustment for an exact agreement on comparison c between rows i and j. */
   tfAdjustment(c: number, i: number): number {
-    const column = this.comparisons[c].tfColumn;
-    if (!column) return 0;
-    const col = this.table.columns[column];
+    const col = this.tfColumns[c];
+    if (!col) return 0;
     const code = col.codes.data[i];
     if (code < 0) return 0;
     const freq = Math.max(col.frequency(code), 1 / Math.max(col.nonNull, 1));
