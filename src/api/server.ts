@@ -48,6 +48,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
     handlerTimeout: opts.handlerTimeoutMs ?? 30_000,
     connectionTimeout: opts.connectionTimeoutMs ?? 60_000,
     ajv: { customOptions: { coerceTypes: false } },
+    // Errors raised before routing (a malformed %-escape in the path) answer problem+json like every other.
+    frameworkErrors: (err, _req, reply) => sendProblem(reply, 400, err.message),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

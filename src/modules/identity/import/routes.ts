@@ -119,6 +119,10 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRouteOptions> = async (ap
         });
       } catch (err) {
         await store.remove(uploadId);
+        // A body that is not well-formed multipart fails inside the parser (busboy): the client's fault, a 400.
+        if (err instanceof Error && !(err instanceof RapportError) && /^(Multipart|Unexpected end of)/.test(err.message)) {
+          throw new ValidationError(`malformed multipart body: ${err.message}`, [{ path: 'body', message: 'not well-formed multipart' }]);
+        }
         throw err;
       }
     },
