@@ -83,18 +83,19 @@ export function survive(records: readonly ResolveRecord[], settings: Survivorshi
     if (candidates.length === 0) continue;
     const frequency = new Map<string, number>();
     for (const r of candidates) frequency.set(groupKey(r, fields), (frequency.get(groupKey(r, fields)) ?? 0) + 1);
-    let decidedBy: Provenance['rule'] = candidates.length === 1 ? 'only value' : 'tie (record id)';
+    // The rule credited is the one that narrowed the distinct values to one; later rules only pick which of
+    // several records holding that same value is cited.
+    const distinct = (rs: ResolveRecord[]) => new Set(rs.map((r) => groupKey(r, fields))).size;
+    let decidedBy: Provenance['rule'] = distinct(candidates) === 1 ? 'only value' : 'tie (record id)';
     for (const rule of rules) {
       if (candidates.length === 1) break;
+      const before = distinct(candidates);
       const scores = candidates.map((r) => score(rule, r, fields, { priority, frequency }));
       const best = Math.max(...scores);
-      const kept = candidates.filter((_, i) => scores[i] === best);
-      if (kept.length < candidates.length) decidedBy = rule;
-      candidates = kept;
+      candidates = candidates.filter((_, i) => scores[i] === best);
+      if (before > 1 && distinct(candidates) === 1) decidedBy = rule;
     }
-    // Several records may still tie with equal values: any of them is the same answer; the smallest id is stable.
     const winner = candidates.reduce((x, y) => (y.id < x.id ? y : x));
-    if (candidates.length > 1 && new Set(candidates.map((r) => groupKey(r, fields))).size === 1 && decidedBy === 'tie (record id)') decidedBy = rules[0];
     for (const f of fields) {
       const v = winner.person[f];
       if (v === null || v === undefined || v === '') continue;
