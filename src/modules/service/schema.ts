@@ -7,7 +7,6 @@ import { goldenCustomers } from '../identity/schema.js';
 import { products } from '../holdings/schema.js';
 import { TOUCH_POINTS } from '../interactions/schema.js';
 import { CASE_KINDS, CASE_STATUSES, PRIORITIES, ROOT_CAUSES } from './cases/status.js';
-import type { Pause } from './sla/clock.js';
 import type { EscalationRule } from './sla/policy.js';
 import { VALUE_TIERS } from './value.js';
 import { LIFECYCLE_EVENTS, STAGES } from './lifecycle/stages.js';
@@ -79,6 +78,12 @@ export interface PolicySnapshot {
   calendarId: string | null;
 }
 
+/** A pause as JSON: ISO instants, `to` null while still paused. */
+export interface StoredPause {
+  from: string;
+  to: string | null;
+}
+
 export const cases = pgTable(
   'cases',
   {
@@ -105,8 +110,8 @@ export const cases = pgTable(
     firstRespondedAt: at('first_responded_at'),
     resolvedAt: at('resolved_at'),
     closedAt: at('closed_at'),
-    waitingPauses: jsonb('waiting_pauses').$type<Pause[]>().notNull().default([]),
-    resolvedPauses: jsonb('resolved_pauses').$type<Pause[]>().notNull().default([]),
+    waitingPauses: jsonb('waiting_pauses').$type<StoredPause[]>().notNull().default([]),
+    resolvedPauses: jsonb('resolved_pauses').$type<StoredPause[]>().notNull().default([]),
     firstResponseState: text('first_response_state', { enum: TIMER_STATES }).notNull().default('running'),
     resolutionState: text('resolution_state', { enum: TIMER_STATES }).notNull().default('running'),
     firstResponseDueAt: at('first_response_due_at'),

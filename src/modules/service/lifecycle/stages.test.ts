@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, UnprocessableError, ValidationError } from '../../../core/errors.js';
-import { checkMove, checkRules, decideMove, DEFAULT_RULES, dueTimedEvents, measuresFrom, ruleIssues, type StagePosition } from './stages.js';
+import { checkMove, checkRules, decideMove, DEFAULT_RULES, dueTimedEvents, initialPosition, measuresFrom, ruleIssues, type HoldingFacts, type StagePosition } from './stages.js';
 
 const at = new Date('2025-06-01T00:00:00Z');
 const pos = (stage: StagePosition['stage'], previousStage: StagePosition['previousStage'] = null, daysAgo = 10): StagePosition => ({ stage, previousStage, since: new Date(at.getTime() - daysAgo * 86_400_000) });
@@ -71,5 +71,16 @@ describe('stage measures', () => {
     expect(m.recoveryRate).toBe(0.75);
     expect(m.retentionRate).toBe(0.97);
     expect(measuresFrom([], 0, 0)).toMatchObject({ retentionRate: null, recoveryRate: null });
+  });
+});
+
+describe('initialPosition', () => {
+  const h = (over: Partial<HoldingFacts>): HoldingFacts => ({ held: 0, open: 0, firstOpenedOn: null, lastOpenedOn: null, lastClosedOn: null, ...over });
+  it('infers the stage from holdings and the timed rules', () => {
+    expect(initialPosition(h({}), DEFAULT_RULES, at).stage).toBe('recruitment');
+    expect(initialPosition(h({ held: 1, open: 1, firstOpenedOn: '2025-05-01' }), DEFAULT_RULES, at)).toMatchObject({ stage: 'welcoming', since: new Date('2025-05-01T00:00:00Z') });
+    expect(initialPosition(h({ held: 1, open: 1, firstOpenedOn: '2025-01-01' }), DEFAULT_RULES, at)).toMatchObject({ stage: 'getting_to_know', since: new Date('2025-04-01T00:00:00Z') });
+    expect(initialPosition(h({ held: 2, open: 1, firstOpenedOn: '2010-01-01' }), DEFAULT_RULES, at).stage).toBe('account_management');
+    expect(initialPosition(h({ held: 2, open: 0, firstOpenedOn: '2010-01-01', lastClosedOn: '2025-01-10' }), DEFAULT_RULES, at)).toMatchObject({ stage: 'dissociation', winBackOn: '2025-07-09' });
   });
 });

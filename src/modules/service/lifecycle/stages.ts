@@ -177,3 +177,34 @@ export function measuresFrom(transitions: readonly TransitionCount[], liveAtStar
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+export interface HoldingFacts {
+  /** Products ever held (open or closed; offers do not count). */
+  held: number;
+  open: number;
+  firstOpenedOn: string | null;
+  lastOpenedOn: string | null;
+  lastClosedOn: string | null;
+}
+
+/**
+ * Where a customer stands when Rapport first meets them (an import of years of history): inferred from
+ * their holdings and the timed rules, and recorded with cause 'initial' so nobody mistakes it for an event.
+ */
+export function initialPosition(h: HoldingFacts, rules: readonly LifecycleRule[], at: Date): StagePosition & { winBackOn: string | null } {
+  const day = (s: string) => new Date(`${s}T00:00:00Z`);
+  const days = (name: LifecycleEvent, fallback: number) => rules.find((r) => r.event === name && r.enabled)?.afterDays ?? fallback;
+  if (!h.held) return { stage: 'recruitment', previousStage: null, since: at, winBackOn: null };
+  if (!h.open) {
+    const since = h.lastClosedOn ? day(h.lastClosedOn) : at;
+    const winBack = rules.find((r) => r.event === 'all_products_closed')?.winBackDays ?? 180;
+    return { stage: 'dissociation', previousStage: null, since, winBackOn: addDays(since, winBack) };
+  }
+  const first = h.firstOpenedOn ? day(h.firstOpenedOn) : at;
+  const onboarding = days('onboarding_elapsed', 90) * 86_400_000;
+  const knowing = days('getting_to_know_elapsed', 180) * 86_400_000;
+  const age = at.getTime() - first.getTime();
+  if (age < onboarding) return { stage: 'welcoming', previousStage: null, since: first, winBackOn: null };
+  if (age < onboarding + knowing) return { stage: 'getting_to_know', previousStage: null, since: new Date(first.getTime() + onboarding), winBackOn: null };
+  return { stage: 'account_management', previousStage: null, since: new Date(first.getTime() + onboarding + knowing), winBackOn: null };
+}

@@ -105,7 +105,7 @@ export interface TimerChange {
 }
 
 /** The rules to fire for a timer's state change: only on entering warning or breached, never twice. */
-export function escalationsFor(policy: SlaPolicy, change: TimerChange): EscalationRule[] {
+export function escalationsFor(policy: Pick<SlaPolicy, 'escalation'>, change: TimerChange): EscalationRule[] {
   if (change.from === change.to) return [];
   if (change.to !== 'warning' && change.to !== 'breached') return [];
   // Jumping straight from running to breached (the check ran late) fires the breach rules only.

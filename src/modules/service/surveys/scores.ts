@@ -42,16 +42,24 @@ export interface ScoreSummary {
 
 export function summarise(kind: SurveyKind, rows: readonly { score: number | null; sentiment: Sentiment | null }[]): ScoreSummary {
   const scored = rows.filter((r) => r.score !== null);
-  const promoters = rows.filter((r) => r.sentiment === 'promoter').length;
-  const passives = rows.filter((r) => r.sentiment === 'passive').length;
-  const detractors = rows.filter((r) => r.sentiment === 'detractor').length;
-  const mean = scored.length ? round(scored.reduce((s, r) => s + (r.score as number), 0) / scored.length) : null;
-  const n = scored.length;
+  return summaryFromCounts(kind, {
+    responses: rows.length,
+    scored: scored.length,
+    promoters: rows.filter((r) => r.sentiment === 'promoter').length,
+    passives: rows.filter((r) => r.sentiment === 'passive').length,
+    detractors: rows.filter((r) => r.sentiment === 'detractor').length,
+    mean: scored.length ? scored.reduce((s, r) => s + (r.score as number), 0) / scored.length : null,
+  });
+}
+
+/** The same summary from counts a database aggregated. */
+export function summaryFromCounts(kind: SurveyKind, c: { responses: number; scored: number; promoters: number; passives: number; detractors: number; mean: number | null }): ScoreSummary {
+  const n = c.scored;
   let score: number | null = null;
-  if (n && kind === 'nps') score = round(((promoters - detractors) / n) * 100);
-  else if (n && kind === 'csat') score = round((promoters / n) * 100);
-  else if (n && kind === 'ces') score = mean;
-  return { responses: rows.length, promoters, passives, detractors, mean, score };
+  if (n && kind === 'nps') score = round(((c.promoters - c.detractors) / n) * 100);
+  else if (n && kind === 'csat') score = round((c.promoters / n) * 100);
+  else if (n && kind === 'ces') score = c.mean === null ? null : round(c.mean);
+  return { responses: c.responses, promoters: c.promoters, passives: c.passives, detractors: c.detractors, mean: c.mean === null ? null : round(c.mean), score };
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -1,0 +1,195 @@
+/**
+ * The neglect-alarm job: walks every customer in chunks (tiers and trends from the value lookup, last
+ * meaningful contact and offer conflicts in one set-based query each per chunk), then the open complaints
+ * past their SLA, upserts what it finds and resolves the alarms it no longer finds. The reads here go
+ * straight to the holdings, interactions and identity tables because a per-customer service call would be
+ * a million round trips; they are read-only.
+ */
+import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../../../core/actor.js';
+import { ForbiddenError } from '../../../core/errors.js';
+import { newId } from '../../../core/ids.js';
+import { decodeCursor, encodeCursor } from '../../../core/http/pagination.js';
+import { goldenCustomers } from '../../identity/schema.js';
+import type { ServiceContext } from '../context.js';
+import { ALARM_KINDS, serviceAlarms } from '../schema.js';
+import { complaintAlarm, customerAlarms, MEANINGFUL_OUTBOUND, offerConflictAlarm, type RaisedAlarm } from './rules.js';
+
+export type AlarmRow = typeof serviceAlarms.$inferSelect;
+
+export interface AlarmRunResult {
+  customers: number;
+  complaintsChecked: number;
+  raised: Record<string, number>;
+  newAlarms: number;
+  resolved: number;
+  chunks: number;
+  seconds: number;
+}
+
+const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class AlarmService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private get db() {
+    return this.ctx.db;
+  }
+
+  async run(tenantId: string, opts: { now?: Date; chunkSize?: number } = {}, progress?: (done: number, total?: number | null) => Promise<void> | void, signal?: AbortSignal): Promise<AlarmRunResult> {
+    const started = performance.now();
+    const now = opts.now ?? new Date();
+    const chunkSize = opts.chunkSize ?? 10_000;
+    const cfg = await this.ctx.settings.alarmSettings(tenantId);
+    const divisionNames = new Map((await this.db.query<{ id: string; name: string }>(`SELECT id, name FROM divisions WHERE tenant_id = $1`, [tenantId])).map((d) => [d.id, d.name]));
+    const [{ n: total }] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM golden_customers WHERE tenant_id = $1 AND status = 'active'`, [tenantId]);
+    const result: AlarmRunResult = { customers: 0, complaintsChecked: 0, raised: Object.fromEntries(ALARM_KINDS.map((k) => [k, 0])), newAlarms: 0, resolved: 0, chunks: 0, seconds: 0 };
+    await progress?.(0, total);
+
+    let after = NO_DIVISION;
+    for (;;) {
+      if (signal?.aborted) return this.finish(result, started);
+      const ids = (await this.db.query<{ id: string }>(`SELECT id FROM golden_customers WHERE tenant_id = $1 AND status = 'active' AND id > $2 ORDER BY id LIMIT $3`, [tenantId, after, chunkSize])).map((r) => r.id);
+      if (!ids.length) break;
+      after = ids[ids.length - 1];
+      const alarms: RaisedAlarm[] = [];
+      const [tiers, trends] = await Promise.all([this.ctx.value.tierOf(tenantId, ids), this.ctx.value.trendsOf?.(tenantId, ids) ?? Promise.resolve(new Map())]);
+      const watched = ids.filter((id) => cfg.neglectTiers.includes(tiers.get(id) ?? 'rest'));
+      const contacts = await this.lastContacts(tenantId, watched);
+      for (const id of ids) {
+        const tier = tiers.get(id) ?? 'rest';
+        const trend = trends.get(id);
+        if (!trend && !cfg.neglectTiers.includes(tier)) continue;
+        const c = contacts.get(id);
+        alarms.push(...customerAlarms({ customerId: id, tier, lastContactAt: c?.at ?? null, lastContactWhat: c?.what ?? null, trend }, cfg, now));
+      }
+      for (const o of await this.offerConflicts(tenantId, ids)) {
+        alarms.push(offerConflictAlarm({ ...o, offerDivision: divisionNames.get(o.offerDivision) ?? 'A division', heldDivisions: o.heldDivisions.map((d) => divisionNames.get(d) ?? d) }));
+      }
+      await this.upsert(tenantId, alarms, now, result);
+      result.customers += ids.length;
+      result.chunks += 1;
+      await progress?.(result.customers, total);
+      await yieldToEventLoop();
+    }
+
+    let afterCase = NO_DIVISION;
+    for (;;) {
+      if (signal?.aborted) return this.finish(result, started);
+      const rows = await this.db.query<{ id: string; customer_id: string; subject: string; opened_at: Date; first_response_state: string; resolution_state: string; first_response_due_at: Date | null; resolution_due_at: Date | null }>(
+        `SELECT id, customer_id, subject, opened_at, first_response_state, resolution_state, first_response_due_at, resolution_due_at
+           FROM cases WHERE tenant_id = $1 AND kind = 'complaint' AND status IN ('open', 'in_progress', 'waiting_on_customer')
+            AND (resolution_state = 'breached' OR first_response_state = 'breached') AND id > $2 ORDER BY id LIMIT $3`,
+        [tenantId, afterCase, chunkSize],
+      );
+      if (!rows.length) break;
+      afterCase = rows[rows.length - 1].id;
+      const alarms = rows.map((r) => complaintAlarm({ caseId: r.id, customerId: r.customer_id, subject: r.subject, openedAt: new Date(r.opened_at), firstResponseState: r.first_response_state, resolutionState: r.resolution_state, firstResponseDueAt: r.first_response_due_at, resolutionDueAt: r.resolution_due_at }));
+      await this.upsert(tenantId, alarms, now, result);
+      result.complaintsChecked += rows.length;
+      await yieldToEventLoop();
+    }
+    // Whatever this complete run did not see again has gone away.
+    const resolved = await this.db.orm.update(serviceAlarms).set({ resolvedAt: now })
+      .where(and(eq(serviceAlarms.tenantId, tenantId), isNull(serviceAlarms.resolvedAt), lt(serviceAlarms.lastSeenAt, now))).returning({ id: serviceAlarms.id });
+    result.resolved = resolved.length;
+    return this.finish(result, started);
+  }
+
+  private finish(result: AlarmRunResult, started: number) {
+    result.seconds = Math.round(performance.now() - started) / 1000;
+    return result;
+  }
+
+  /** The last meaningful contact per customer: an inbound or personal interaction, or a case they raised. */
+  private async lastContacts(tenantId: string, ids: string[]): Promise<Map<string, { at: Date; what: string }>> {
+    const out = new Map<string, { at: Date; what: string }>();
+    if (!ids.length) return out;
+    const [interactions, raised] = await Promise.all([
+      this.db.query<{ customer_id: string; at: Date; touch_point: string }>(
+        `SELECT DISTINCT ON (l.customer_id) l.customer_id, i.occurred_at AS at, i.touch_point
+           FROM customer_links l JOIN interactions i ON i.tenant_id = l.tenant_id AND i.source_record_id = l.source_record_id
+          WHERE l.tenant_id = $1 AND l.customer_id = ANY($2::uuid[]) AND (i.direction = 'inbound' OR i.touch_point = ANY($3::text[]))
+          ORDER BY l.customer_id, i.occurred_at DESC`,
+        [tenantId, ids, [...MEANINGFUL_OUTBOUND]],
+      ),
+      this.db.query<{ customer_id: string; at: Date }>(`SELECT customer_id, max(opened_at) AS at FROM cases WHERE tenant_id = $1 AND customer_id = ANY($2::uuid[]) GROUP BY customer_id`, [tenantId, ids]),
+    ]);
+    for (const r of interactions) out.set(r.customer_id, { at: new Date(r.at), what: r.touch_point.replace('_', ' ') });
+    for (const r of raised) {
+      const at = new Date(r.at);
+      const known = out.get(r.customer_id);
+      if (!known || known.at < at) out.set(r.customer_id, { at, what: 'a case' });
+    }
+    return out;
+  }
+
+  /** Offers (accounts with status 'offered') in a product category the customer already holds open, in any division. */
+  private offerConflicts(tenantId: string, ids: string[]) {
+    return this.db.query<{ customerId: string; offerAccountId: string; offerProduct: string; offerDivision: string; category: string; heldProducts: string[]; heldDivisions: string[] }>(
+      `SELECT l.customer_id AS "customerId", o.id AS "offerAccountId", po.name AS "offerProduct", o.division_id AS "offerDivision", po.category,
+              array_agg(DISTINCT ph.name ORDER BY ph.name) AS "heldProducts", array_agg(DISTINCT h.division_id::text) AS "heldDivisions"
+         FROM customer_links l
+         JOIN accounts o ON o.tenant_id = l.tenant_id AND o.source_record_id = l.source_record_id AND o.status = 'offered'
+         JOIN products po ON po.tenant_id = o.tenant_id AND po.id = o.product_id
+         JOIN customer_links l2 ON l2.tenant_id = l.tenant_id AND l2.customer_id = l.customer_id
+         JOIN accounts h ON h.tenant_id = l2.tenant_id AND h.source_record_id = l2.source_record_id AND h.status = 'open'
+         JOIN products ph ON ph.tenant_id = h.tenant_id AND ph.id = h.product_id AND ph.category = po.category
+        WHERE l.tenant_id = $1 AND l.customer_id = ANY($2::uuid[])
+        GROUP BY l.customer_id, o.id, po.name, o.division_id, po.category`,
+      [tenantId, ids],
+    );
+  }
+
+  private async upsert(tenantId: string, alarms: RaisedAlarm[], now: Date, result: AlarmRunResult) {
+    if (!alarms.length) return;
+    for (const a of alarms) result.raised[a.kind] = (result.raised[a.kind] ?? 0) + 1;
+    const rows = await this.db.query<{ inserted: boolean }>(
+      `INSERT INTO service_alarms (tenant_id, id, kind, customer_id, subject_key, severity, reason, details, case_id, first_raised_at, last_seen_at, resolved_at)
+       SELECT $1, v.id, v.kind, v.customer_id, v.subject_key, v.severity, v.reason, v.details::jsonb, v.case_id, $2, $2, NULL
+         FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::uuid[]) AS v(id, kind, customer_id, subject_key, severity, reason, details, case_id)
+       ON CONFLICT (tenant_id, kind, customer_id, subject_key) DO UPDATE SET
+         severity = EXCLUDED.severity, reason = EXCLUDED.reason, details = EXCLUDED.details, case_id = EXCLUDED.case_id, last_seen_at = EXCLUDED.last_seen_at,
+         first_raised_at = CASE WHEN service_alarms.resolved_at IS NULL THEN service_alarms.first_raised_at ELSE EXCLUDED.first_raised_at END,
+         resolved_at = NULL
+       RETURNING (xmax = 0) AS inserted`,
+      [
+        tenantId,
+        now.toISOString(),
+        alarms.map(() => newId()),
+        alarms.map((a) => a.kind),
+        alarms.map((a) => a.customerId),
+        alarms.map((a) => a.subjectKey),
+        alarms.map((a) => a.severity),
+        alarms.map((a) => a.reason),
+        alarms.map((a) => JSON.stringify(a.details)),
+        alarms.map((a) => a.caseId),
+      ],
+    );
+    result.newAlarms += rows.filter((r) => r.inserted).length;
+  }
+
+  private scope(actor: Actor): SQL | undefined {
+    if (!actor.divisionIds) return undefined;
+    const divisions = actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION];
+    return sql`EXISTS (SELECT 1 FROM ${goldenCustomers} g WHERE g.tenant_id = ${serviceAlarms.tenantId} AND g.id = ${serviceAlarms.customerId} AND g.division_ids && ${`{${divisions.join(',')}}`}::uuid[])`;
+  }
+
+  /** Open alarms, newest first; a division-scoped person sees those of customers their divisions know. */
+  async list(actor: Actor, q: { kind?: AlarmRow['kind']; customerId?: string; includeResolved?: boolean; limit: number; cursor?: string }) {
+    if (!actor.can('alarms', 'read')) throw new ForbiddenError('you may not read alarms');
+    const cursor = decodeCursor(q.cursor);
+    const rows = await this.db.orm.select().from(serviceAlarms).where(and(
+      eq(serviceAlarms.tenantId, actor.tenantId),
+      q.includeResolved ? undefined : isNull(serviceAlarms.resolvedAt),
+      q.kind ? eq(serviceAlarms.kind, q.kind) : undefined,
+      q.customerId ? eq(serviceAlarms.customerId, q.customerId) : undefined,
+      cursor ? lt(serviceAlarms.id, cursor.id) : undefined,
+      this.scope(actor),
+    )).orderBy(desc(serviceAlarms.id)).limit(q.limit + 1);
+    const items = rows.slice(0, q.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > q.limit && last ? encodeCursor({ v: null, id: last.id }) : null };
+  }
+}
