@@ -23,6 +23,7 @@ import { importRoutes } from '../modules/identity/import/routes.js';
 import { holdingsRoutes } from '../modules/holdings/routes.js';
 import { interactionRoutes } from '../modules/interactions/routes.js';
 import { customer360Routes } from '../modules/customer360/routes.js';
+import { salesRoutes } from '../modules/sales/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -100,6 +101,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       await api.register(holdingsRoutes, { holdings: services.holdings });
       await api.register(interactionRoutes, { interactions: services.interactions });
       await api.register(customer360Routes, { view: services.customer360 });
+      await api.register(salesRoutes, { sales: services.sales });
     },
     { prefix: '/api/v1' },
   );

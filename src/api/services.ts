@@ -9,6 +9,7 @@ import { HoldingsService } from '../modules/holdings/service.js';
 import { InteractionService } from '../modules/interactions/service.js';
 import { Customer360Service } from '../modules/customer360/service.js';
 import { ServiceModule } from '../modules/service/service.js';
+import { SalesService } from '../modules/sales/service.js';
 
 /** Every capability's service, wired to one database. The API, CLI and jobs all go through these. */
 export function createServices(db: Database) {
@@ -29,6 +30,7 @@ export function createServices(db: Database) {
     interactions,
     customer360: new Customer360Service(customers, holdings, interactions, org),
     service: new ServiceModule(db, { jobs, customers, holdings, interactions, org }),
+    sales: new SalesService(db, { customers, org }),
   };
 }
 

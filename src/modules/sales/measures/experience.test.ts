@@ -57,3 +57,15 @@ describe('experienceMeasures', () => {
     expect(periodOf(d('2026-11-24T00:00:00Z'), 'quarter')).toBe('2026-Q4');
   });
 });
+
+describe('experienceMeasures with a window', () => {
+  it('counts an order accepted before the window but delivered inside it only as a delivery', () => {
+    const m = experienceMeasures(
+      [],
+      [{ divisionId: 'x', requestedAt: d('2026-10-01T09:00:00Z'), quotedAt: d('2026-10-01T12:00:00Z'), acceptedAt: d('2026-10-20T09:00:00Z'), promisedDate: '2026-11-05', deliveredAt: d('2026-11-04T09:00:00Z'), custom: true, mishandlings: [] }],
+      'month',
+      { from: d('2026-11-01T00:00:00Z'), to: d('2026-12-01T00:00:00Z') },
+    );
+    expect(m.map((p) => [p.period, p.orders.accepted, p.orders.delivered, p.orders.onTimeRate])).toEqual([['2026-11', 0, 1, 1]]);
+  });
+});

@@ -78,7 +78,13 @@ export function periodOf(d: Date, interval: Interval): string {
   return `${t.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
-export function experienceMeasures(quotes: readonly QuoteFact[], orders: readonly OrderFact[], interval: Interval): PeriodMeasures[] {
+/**
+ * Quotes count in the period of their request, orders in the period they were accepted (custom share,
+ * mishandled rate) and, separately, in the period they were delivered (turnaround, on time). With a
+ * window, only events inside it count, so an order accepted before it but delivered inside counts once.
+ */
+export function experienceMeasures(quotes: readonly QuoteFact[], orders: readonly OrderFact[], interval: Interval, window?: { from: Date; to: Date }): PeriodMeasures[] {
+  const inside = (d: Date) => !window || (d >= window.from && d < window.to);
   interface Acc {
     requested: number;
     issued: number;
@@ -99,6 +105,7 @@ export function experienceMeasures(quotes: readonly QuoteFact[], orders: readonl
     return a;
   };
   for (const q of quotes) {
+    if (!inside(q.requestedAt)) continue;
     const a = at(periodOf(q.requestedAt, interval));
     a.requested++;
     if (q.issuedAt) {
@@ -107,12 +114,14 @@ export function experienceMeasures(quotes: readonly QuoteFact[], orders: readonl
     }
   }
   for (const o of orders) {
-    const a = at(periodOf(o.acceptedAt, interval));
-    a.accepted++;
-    if (o.custom) a.custom++;
-    if (o.mishandlings.length) a.mishandled++;
-    for (const m of o.mishandlings) a.byKind[m.kind] = (a.byKind[m.kind] ?? 0) + 1;
-    if (o.deliveredAt) {
+    if (inside(o.acceptedAt)) {
+      const a = at(periodOf(o.acceptedAt, interval));
+      a.accepted++;
+      if (o.custom) a.custom++;
+      if (o.mishandlings.length) a.mishandled++;
+      for (const m of o.mishandlings) a.byKind[m.kind] = (a.byKind[m.kind] ?? 0) + 1;
+    }
+    if (o.deliveredAt && inside(o.deliveredAt)) {
       const d = at(periodOf(o.deliveredAt, interval));
       d.delivered++;
       d.q2d.push((o.deliveredAt.getTime() - o.quotedAt.getTime()) / (24 * HOUR));

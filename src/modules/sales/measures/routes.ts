@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { isoDateTime } from '../../../core/http/schemas.js';
+import type { MeasureService } from './service.js';
+
+const distribution = z.object({ count: z.number().int(), median: z.number().nullable(), p90: z.number().nullable() });
+const periodSchema = z.object({
+  period: z.string(),
+  quotes: z.object({ requested: z.number().int(), issued: z.number().int(), requestToQuoteHours: distribution }),
+  orders: z.object({
+    accepted: z.number().int(),
+    delivered: z.number().int(),
+    quoteToDeliveryDays: distribution,
+    requestToDeliveryDays: distribution,
+    onTimeRate: z.number().nullable(),
+    mishandledRate: z.number().nullable(),
+    mishandledByKind: z.record(z.string(), z.number().int()),
+    customShare: z.number().nullable(),
+  }),
+});
+
+export const measureRoutes: FastifyPluginAsyncZod<{ measures: MeasureService }> = async (app, { measures }) => {
+  app.get(
+    '/measures',
+    {
+      schema: {
+        tags: ['sales: measures'],
+        summary: 'Total customer experience: turnaround, on-time and mishandled rates, share of custom orders, over time and by division',
+        description: 'signals carries the long-term measures other capabilities own (CSAT, NPS, churn, share of wallet, referrals); null with source "not-connected" until one is plugged in.',
+        querystring: z.strictObject({
+          from: isoDateTime,
+          to: isoDateTime,
+          interval: z.enum(['week', 'month', 'quarter', 'all']).default('month'),
+          divisionId: z.uuid().optional(),
+        }),
+        response: {
+          200: z
+            .object({
+              from: isoDateTime,
+              to: isoDateTime,
+              interval: z.string(),
+              divisionId: z.uuid().nullable(),
+              periods: z.array(periodSchema),
+              signals: z.object({
+                source: z.string(),
+                csat: z.number().nullable(),
+                nps: z.number().nullable(),
+                churnRate: z.number().nullable(),
+                shareOfWallet: z.number().nullable(),
+                referrals: z.number().nullable(),
+              }),
+            })
+            .meta({ id: 'ExperienceMeasures' }),
+        },
+      },
+    },
+    (req) => measures.experience(req.actor, req.query),
+  );
+};
