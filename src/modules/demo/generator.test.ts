@@ -5,6 +5,7 @@ import { DIVISIONS, type DivisionCode } from './divisions.js';
 import { NICKNAMES } from './vocabulary.js';
 import { STORY } from './story.js';
 import { STAFF } from './staff.js';
+import { TOUCH_POINTS } from '../interactions/schema.js';
 
 const AS_OF = '2025-06-30';
 const collect = (customers: number, seed: number) => [...generateBank({ customers, seed, asOf: AS_OF })];
@@ -145,6 +146,25 @@ describe('generateBank', () => {
       expect(son.canonical.full_name).toBe('William Jackson');
       expect(son.canonical.address_line1).toBe(mortgage.canonical.address_line1);
     }
+  });
+
+  it('spreads contact over every touch point and concentrates value in a few customers', () => {
+    const interactions = bank.flatMap((h) => h.interactions);
+    expect(new Set(interactions.map((i) => i.touchPoint))).toEqual(new Set(TOUCH_POINTS));
+    expect(new Set(interactions.map((i) => i.direction))).toEqual(new Set(['inbound', 'outbound']));
+    expect(interactions.every((i) => i.cost > 0 && i.subject && i.outcome)).toBe(true);
+    expect(interactions.filter((i) => i.sentiment !== null).every((i) => i.sentiment! >= -1 && i.sentiment! <= 1)).toBe(true);
+    const personOf = new Map(records.map((r) => [r.id, r.personKey]));
+    const value = new Map<string, number>();
+    for (const a of bank.flatMap((h) => h.accounts)) {
+      if (a.status === 'open') value.set(personOf.get(a.sourceRecordId)!, (value.get(personOf.get(a.sourceRecordId)!) ?? 0) + (a.balance ?? 0));
+    }
+    const sorted = [...value.values()].sort((a, b) => b - a);
+    const total = sorted.reduce((a, b) => a + b, 0);
+    const top = sorted.slice(0, Math.ceil(sorted.length / 20)).reduce((a, b) => a + b, 0);
+    // The top 5 % of customers hold well over 5 % of the balances (a flat bank would give 5 %).
+    expect(top / total).toBeGreaterThan(0.25);
+    expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(total / sorted.length);
   });
 
   it('refuses fewer customers than the story needs', () => {
