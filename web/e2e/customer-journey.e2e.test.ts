@@ -166,7 +166,7 @@ describe.skipIf(!hasChromium)('web app in Chromium: the Bill Jackson journey', (
     expect(productText).toContain('•••• 8841');
     expect(productText).not.toContain('4929-1100-2231-8841');
     await page.getByRole('list', { name: 'Contacts, newest first' }).waitFor();
-    await browser.screenshot('customer', { fullPage: true });
+    await browser.screenshot('customer', { height: 1180 });
 
     // A reload keeps the session (the CSRF token comes back from /auth/me) and the page.
     await page.reload();
@@ -209,5 +209,65 @@ describe.skipIf(!hasChromium)('web app in Chromium: the Bill Jackson journey', (
       await page.goto('/customers/0195a3b2-0000-7000-8000-000000000000');
       await page.getByRole('heading', { name: 'No such customer' }).waitFor();
     });
+  });
+});
+
+describe.skipIf(!hasChromium)('web app in Chromium: empty and failing states', () => {
+  let server: Awaited<ReturnType<typeof startApp>>;
+  let browser: BrowserSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    server = await startApp();
+    await server.services.access.createUser('default', { ...STAFF, role: 'admin' });
+    browser = await openBrowser(server.baseURL);
+    page = browser.page;
+    await page.goto('/customers');
+    await page.waitForURL('**/sign-in?next=%2Fcustomers');
+    await page.getByRole('textbox', { name: 'Email' }).fill(STAFF.email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(STAFF.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/customers');
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  afterEach(() => {
+    const errors = browser.consoleErrors.splice(0);
+    expect(errors, 'console errors in the browser').toEqual([]);
+  });
+
+  it('says plainly when there are no customers and when a search finds nothing', async () => {
+    await page.getByRole('heading', { name: 'No customers yet' }).waitFor();
+    await page.getByRole('button', { name: 'Search customers and records' }).click();
+    await page.getByRole('combobox', { name: 'Search text' }).fill('Nobody Here');
+    await page.getByRole('dialog').getByText('No customer or record matches “Nobody Here”.').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  });
+
+  it('shows a server failure as a readable error with a retry that recovers', async () => {
+    // The API answers 500 until the route is lifted; the page must say so and offer to try again.
+    await page.route('**/api/v1/customers?**', (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'https://rapport.dev/problems/500', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side; it has been logged' }),
+      }),
+    );
+    await browser.expectConsoleErrors(/status of 500/, async () => {
+      await page.getByRole('combobox', { name: 'Sort' }).click();
+      await page.getByRole('option', { name: 'Newest first' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Customers could not be loaded' });
+      await alert.waitFor();
+      expect(await alert.innerText()).toContain('Something went wrong on our side; it has been logged.');
+    });
+    await page.unroute('**/api/v1/customers?**');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('heading', { name: 'No customers yet' }).waitFor();
   });
 });

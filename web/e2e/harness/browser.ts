@@ -15,7 +15,11 @@ export interface BrowserSession {
   consoleErrors: string[];
   /** Runs a step that must log console errors matching `pattern` (say, the 401 of a wrong password) and no others. */
   expectConsoleErrors<T>(pattern: RegExp, step: () => Promise<T>): Promise<T>;
-  screenshot(name: string, opts?: { fullPage?: boolean; of?: Locator }): Promise<string>;
+  /**
+   * Saves a viewport screenshot. `of` scrolls that element to just below the fixed header first; `height`
+   * grows the viewport for this one picture.
+   */
+  screenshot(name: string, opts?: { of?: Locator; height?: number }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -68,8 +72,14 @@ export async function openBrowser(baseURL: string): Promise<BrowserSession> {
     },
     async screenshot(name, opts) {
       const file = path.join(shotDir, `${name}.png`);
-      if (opts?.of) await opts.of.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
-      else await page.screenshot({ path: file, fullPage: opts?.fullPage ?? false, animations: 'disabled', caret: 'hide' });
+      const size = page.viewportSize();
+      if (opts?.height && size) await page.setViewportSize({ width: size.width, height: opts.height });
+      try {
+        if (opts?.of) await opts.of.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 72));
+        await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+      } finally {
+        if (opts?.height && size) await page.setViewportSize(size);
+      }
       return file;
     },
     async close() {

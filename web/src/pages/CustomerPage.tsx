@@ -77,7 +77,7 @@ export function CustomerPage() {
             {c.kind === 'organisation' && <Badge variant="outline">organisation</Badge>}
           </Group>
           <Text size="sm" c="dimmed">
-            Customer since {formatDate(c.createdAt)} · {c.sourceRecordCount} division record{c.sourceRecordCount === 1 ? '' : 's'}
+            {c.sourceRecordCount} division record{c.sourceRecordCount === 1 ? '' : 's'} · added to Rapport {formatDate(c.createdAt)}
           </Text>
         </div>
         <Group gap={6}>

@@ -140,6 +140,7 @@ export function CustomersPage() {
             onLoadMore={() => void list.fetchNextPage({ cancelRefetch: false })}
             directory={directory}
             label="Customers"
+            resetKey={`${q}|${divisionId ?? ''}|${sort}`}
           />
         </>
       )}

@@ -7,10 +7,16 @@ import { ApiError } from '../api/client';
 export function describeError(error: unknown): { title: string; detail: string } {
   if (error instanceof ApiError) {
     const title = error.status === 0 ? 'Cannot reach the server' : error.problem.title;
-    return { title, detail: error.problem.detail ?? `The server answered ${error.status}.` };
+    return { title, detail: sentence(error.problem.detail ?? `The server answered ${error.status}.`) };
   }
   if (error instanceof Error) return { title: 'Something went wrong', detail: error.message };
   return { title: 'Something went wrong', detail: String(error) };
+}
+
+/** Server details are written as clauses ("email or password is wrong"); shown alone they read as sentences. */
+function sentence(text: string) {
+  const t = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
 export function LoadingState({ label = 'Loading…', minHeight = 160 }: { label?: string; minHeight?: number }) {

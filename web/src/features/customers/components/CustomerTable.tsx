@@ -9,7 +9,7 @@ import { formatDate } from '../../../ui/format';
 import classes from './CustomerTable.module.css';
 
 const ROW_HEIGHT = 52;
-const COLUMNS = ['Name', 'Divisions', 'Email', 'Where', 'Records', 'Since'] as const;
+const COLUMNS = ['Name', 'Divisions', 'Email', 'Where', 'Records', 'Added'] as const;
 
 interface Props {
   customers: Customer[];
@@ -18,13 +18,15 @@ interface Props {
   onLoadMore(): void;
   directory: DivisionDirectory;
   label: string;
+  /** Changes when filters or sort change: a new list starts at its top. */
+  resetKey: string;
 }
 
 /**
  * Only the rows in view are in the DOM, so a list of 100,000 customers scrolls as smoothly as one of 50.
  * The next page is asked for when the last loaded row scrolls into view.
  */
-export function CustomerTable({ customers, hasMore, loadingMore, onLoadMore, directory, label }: Props) {
+export function CustomerTable({ customers, hasMore, loadingMore, onLoadMore, directory, label, resetKey }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const navigate = useNavigate();
   const virtualizer = useVirtualizer({
@@ -35,6 +37,10 @@ export function CustomerTable({ customers, hasMore, loadingMore, onLoadMore, dir
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [resetKey]);
 
   useEffect(() => {
     if (hasMore && !loadingMore && lastIndex >= customers.length - 1) onLoadMore();
@@ -92,7 +98,7 @@ export function CustomerTable({ customers, hasMore, loadingMore, onLoadMore, dir
                   )}
                 </div>
                 <div role="cell" className={classes.cell}>
-                  <Group gap={4} wrap="nowrap" className={classes.truncate}>
+                  <Group gap={4} className={classes.badges}>
                     {c.divisionIds.length ? c.divisionIds.map((d) => <DivisionBadge key={d} id={d} directory={directory} size="xs" />) : <Text size="xs" c="dimmed">none</Text>}
                   </Group>
                 </div>

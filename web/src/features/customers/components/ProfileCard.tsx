@@ -1,9 +1,10 @@
-import { Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Paper, Stack, Text, Title } from '@mantine/core';
 import type { CustomerDetail, DivisionRecords } from '../../../api/types';
 import type { DivisionDirectory } from '../../org/divisions';
-import { formatDate } from '../../../ui/format';
+import { formatDate, formatPhone } from '../../../ui/format';
 import { readProvenance } from '../provenance';
 import { ProvenanceMarker, type RecordRef } from './ProvenanceMarker';
+import classes from './ProfileCard.module.css';
 
 type Field = keyof CustomerDetail & string;
 const FIELDS: { key: Field; label: string; format?: (v: string) => string }[] = [
@@ -12,7 +13,7 @@ const FIELDS: { key: Field; label: string; format?: (v: string) => string }[] = 
   { key: 'familyName', label: 'Family name' },
   { key: 'dateOfBirth', label: 'Date of birth', format: formatDate },
   { key: 'email', label: 'Email' },
-  { key: 'phone', label: 'Phone' },
+  { key: 'phone', label: 'Phone', format: formatPhone },
   { key: 'addressLine1', label: 'Address' },
   { key: 'locality', label: 'Locality' },
   { key: 'postcode', label: 'Postcode' },
@@ -26,34 +27,28 @@ export function ProfileCard({ customer, groups, directory }: { customer: Custome
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="profile-title">
       <Stack gap="sm">
-        <Group justify="space-between">
+        <div>
           <Title order={2} size="h4" id="profile-title">
             Golden profile
           </Title>
           <Text size="xs" c="dimmed">
-            Badges show the division record each value came from
+            The best value of each field across divisions; the badge names the record it came from.
           </Text>
-        </Group>
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm" verticalSpacing="xs" component="dl" m={0}>
+        </div>
+        <dl className={classes.fields}>
           {FIELDS.map(({ key, label, format }) => {
             const raw = customer[key];
             const value = typeof raw === 'string' && raw ? (format ? format(raw) : raw) : null;
             const source = readProvenance(provenance, key);
             return (
-              <div key={key}>
-                <Text component="dt" size="xs" c="dimmed">
-                  {label}
-                </Text>
-                <Group component="dd" gap={6} m={0} wrap="nowrap" mih={24}>
-                  <Text size="sm" c={value ? undefined : 'dimmed'} truncate>
-                    {value ?? 'not known'}
-                  </Text>
-                  {value && source && <ProvenanceMarker field={label} provenance={source} records={byId} directory={directory} />}
-                </Group>
+              <div key={key} className={classes.field}>
+                <dt>{label}</dt>
+                <dd className={value ? undefined : classes.unknown}>{value ?? 'not known'}</dd>
+                <dd className={classes.source}>{value && source && <ProvenanceMarker field={label} provenance={source} records={byId} directory={directory} />}</dd>
               </div>
             );
           })}
-        </SimpleGrid>
+        </dl>
       </Stack>
     </Paper>
   );

@@ -4,7 +4,7 @@ import { useLocation } from 'react-router-dom';
 import type { DivisionRecords, RecordOf360 } from '../../../api/types';
 import type { DivisionDirectory } from '../../org/divisions';
 import { DivisionBadge } from '../../org/DivisionBadge';
-import { formatDate } from '../../../ui/format';
+import { formatDate, formatPhone } from '../../../ui/format';
 import { EmptyState } from '../../../ui/states';
 import classes from './SourceRecordsPanel.module.css';
 
@@ -70,7 +70,7 @@ export function SourceRecordsPanel({ groups, hiddenElsewhere, directory }: { gro
                     <dl className={classes.facts}>
                       <Fact label="Born" value={r.dateOfBirth ? formatDate(r.dateOfBirth) : null} />
                       <Fact label="Email" value={r.email} />
-                      <Fact label="Phone" value={r.phone} />
+                      <Fact label="Phone" value={r.phone ? formatPhone(r.phone) : null} />
                       <Fact label="Address" value={[r.addressLine1, r.locality, r.postcode].filter(Boolean).join(', ') || null} />
                     </dl>
                   </Paper>
