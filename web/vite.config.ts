@@ -26,6 +26,7 @@ export default defineConfig({
             { name: 'mantine', test: /node_modules[\\/](@mantine|@floating-ui|react-number-format|react-remove-scroll|react-remove-scroll-bar|react-style-singleton|use-callback-ref|use-sidecar|tslib|get-nonce|clsx|detect-node-es)[\\/]/, priority: 20 },
             { name: 'tanstack', test: /node_modules[\\/]@tanstack[\\/]/, priority: 20 },
             { name: 'icons', test: /node_modules[\\/]@tabler[\\/]/, priority: 20 },
+            { name: 'phone', test: /node_modules[\\/]libphonenumber-js[\\/]/, priority: 20 },
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender|echarts-for-react|size-sensor)[\\/]/, priority: 20 },
           ],
         },

@@ -44,7 +44,8 @@ export async function ensureWebBuilt(): Promise<void> {
     if (!webBuildIsStale()) return;
     console.info('[e2e] web/dist is missing or stale: running npm run build:web');
     try {
-      execFileSync('npm', ['run', 'build:web'], { cwd: REPO_ROOT, stdio: 'pipe', encoding: 'utf8' });
+      // vitest sets NODE_ENV=test, which would make vite bundle React's development build.
+      execFileSync('npm', ['run', 'build:web'], { cwd: REPO_ROOT, stdio: 'pipe', encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string };
       throw new Error(`npm run build:web failed:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);

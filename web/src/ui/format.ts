@@ -1,5 +1,3 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
-
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const dateTimeFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
@@ -33,10 +31,4 @@ export function formatCount(n: number): string {
 export function humanise(code: string): string {
   const words = code.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** E.164 ("+13125550142") as people write it ("+1 312 555 0142"); anything unparseable is shown as stored. */
-export function formatPhone(value: string | null | undefined): string {
-  if (!value) return '—';
-  return parsePhoneNumberFromString(value)?.formatInternational() ?? value;
 }

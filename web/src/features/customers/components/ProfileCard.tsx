@@ -1,7 +1,8 @@
 import { Paper, Stack, Text, Title } from '@mantine/core';
 import type { CustomerDetail, DivisionRecords } from '../../../api/types';
 import type { DivisionDirectory } from '../../org/divisions';
-import { formatDate, formatPhone } from '../../../ui/format';
+import { formatDate } from '../../../ui/format';
+import { formatPhone } from '../../../ui/phone';
 import { readProvenance } from '../provenance';
 import { ProvenanceMarker, type RecordRef } from './ProvenanceMarker';
 import classes from './ProfileCard.module.css';

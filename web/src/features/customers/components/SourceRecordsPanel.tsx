@@ -4,7 +4,8 @@ import { useLocation } from 'react-router-dom';
 import type { DivisionRecords, RecordOf360 } from '../../../api/types';
 import type { DivisionDirectory } from '../../org/divisions';
 import { DivisionBadge } from '../../org/DivisionBadge';
-import { formatDate, formatPhone } from '../../../ui/format';
+import { formatDate } from '../../../ui/format';
+import { formatPhone } from '../../../ui/phone';
 import { EmptyState } from '../../../ui/states';
 import classes from './SourceRecordsPanel.module.css';
 
