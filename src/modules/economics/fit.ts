@@ -4,7 +4,7 @@
  * that differ by orders of magnitude, e.g. r ~ 0.2 against alpha ~ 4 weeks or ~ 30 days) and the
  * convergence bookkeeping.
  */
-import { minimize, type MinimizeOptions } from './optimize.js';
+import { minimize, minimizeBfgs, type MinimizeOptions, type MinimizeResult } from './optimize.js';
 
 export type ModelName = 'bgnbd' | 'paretoNbd' | 'gammaGamma';
 
@@ -15,7 +15,7 @@ export interface FitResult<M extends ModelName, P> {
   /** Customers the likelihood was summed over (weights included). */
   customers: number;
   converged: boolean;
-  /** Nelder-Mead iterations over all restarts. */
+  /** Optimiser iterations (BFGS steps, or Nelder-Mead iterations over all restarts). */
   iterations: number;
   evaluations: number;
   warnings: string[];
@@ -24,7 +24,18 @@ export interface FitResult<M extends ModelName, P> {
 export interface FitOptions extends MinimizeOptions {
   /** Starting values; data-driven defaults otherwise. */
   start?: Record<string, number>;
+  /**
+   * 'auto' (default): BFGS on the analytic gradient where the model has one, falling back to
+   * Nelder-Mead from BFGS's last point if BFGS does not meet its gradient tolerance;
+   * 'nelder-mead': derivative-free only.
+   */
+  method?: 'auto' | 'nelder-mead';
+  /** BFGS gradient tolerance on the mean log-likelihood per log-parameter. */
+  gTol?: number;
 }
+
+/** ln L and its gradient with respect to the (natural) parameters, written into `grad`. */
+export type LogLikelihoodWithGradient = (p: Float64Array, grad: Float64Array) => number;
 
 export function fitLogParameters<M extends ModelName, K extends string>(
   model: M,
@@ -33,6 +44,7 @@ export function fitLogParameters<M extends ModelName, K extends string>(
   logLikelihood: (p: Float64Array) => number,
   customers: number,
   options: FitOptions,
+  withGradient?: LogLikelihoodWithGradient,
 ): FitResult<M, Record<K, number>> {
   const theta0 = names.map((k) => Math.log((options.start?.[k] as number | undefined) ?? start[k]));
   const p = new Float64Array(names.length);
@@ -45,11 +57,32 @@ export function fitLogParameters<M extends ModelName, K extends string>(
     }
     return -logLikelihood(p) / customers;
   };
-  const res = minimize(objective, theta0, options);
+  let res: MinimizeResult;
+  let viaBfgs = '';
+  if (withGradient && options.method !== 'nelder-mead') {
+    const gp = new Float64Array(names.length);
+    const fg = (theta: Float64Array, grad: Float64Array): number => {
+      for (let i = 0; i < theta.length; i++) {
+        if (theta[i] > 30 || theta[i] < -30) return Infinity;
+        p[i] = Math.exp(theta[i]);
+      }
+      const ll = withGradient(p, gp);
+      // Chain rule into log space: ∂f/∂θ = −p ∂lnL/∂p / n.
+      for (let i = 0; i < theta.length; i++) grad[i] = (-p[i] * gp[i]) / customers;
+      return -ll / customers;
+    };
+    const bfgs = minimizeBfgs(fg, theta0, { gTol: options.gTol });
+    if (bfgs.converged) res = bfgs;
+    else {
+      viaBfgs = `BFGS: ${bfgs.message}; `;
+      const nm = minimize(objective, bfgs.x, options);
+      res = { ...nm, iterations: nm.iterations + bfgs.iterations, evaluations: nm.evaluations + bfgs.evaluations };
+    }
+  } else res = minimize(objective, theta0, options);
   const params = {} as Record<K, number>;
   names.forEach((k, i) => (params[k] = Math.exp(res.x[i])));
   const warnings: string[] = [];
-  if (!res.converged) warnings.push(`${model} fit did not converge: ${res.message}`);
+  if (!res.converged) warnings.push(`${model} fit did not converge: ${viaBfgs}${res.message}`);
   return {
     model,
     params,

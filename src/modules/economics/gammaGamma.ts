@@ -8,7 +8,7 @@
  */
 import { UnprocessableError, ValidationError } from '../../core/errors.js';
 import { fitLogParameters, type FitOptions, type FitResult } from './fit.js';
-import { lgamma } from './special.js';
+import { digamma, lgamma } from './special.js';
 
 export interface GammaGammaParams {
   p: number;
@@ -114,6 +114,51 @@ function logLikelihoodPrepared(params: GammaGammaParams, d: Prepared): number {
   return ll;
 }
 
+/**
+ * ln L with its gradient (∂/∂p, ∂/∂q, ∂/∂γ):
+ *   ∂p = Σ_x W_x x (ψ(px+q) − ψ(px) + ln x) + Σ_x x S_x − Σ_i w_i x_i ln(γ + x_i z̄_i)
+ *   ∂q = Σ_x W_x (ψ(px+q) − ψ(q) + ln γ) − Σ_i w_i ln(γ + x_i z̄_i)
+ *   ∂γ = q W / γ − Σ_i w_i (p x_i + q) / (γ + x_i z̄_i)
+ * with W_x, S_x the weight and Σ w ln z̄ of the customers with x repeat purchases.
+ */
+function logLikelihoodGradient(p: number, q: number, gamma: number, d: Prepared, grad: Float64Array): number {
+  const lnGamma = Math.log(gamma);
+  const lgQ = lgamma(q);
+  const psiQ = digamma(q);
+  let ll = 0;
+  let gp = 0;
+  let gq = 0;
+  let W = 0;
+  for (let g = 0; g < d.xs.length; g++) {
+    const x = d.xs[g];
+    const px = p * x;
+    const wx = d.wByX[g];
+    const lnX = Math.log(x);
+    ll += wx * (lgamma(px + q) - lgamma(px) - lgQ + q * lnGamma + px * lnX) + (px - 1) * d.wLnZByX[g];
+    const psiPQ = digamma(px + q);
+    gp += wx * x * (psiPQ - digamma(px) + lnX) + x * d.wLnZByX[g];
+    gq += wx * (psiPQ - psiQ + lnGamma);
+    W += wx;
+  }
+  let gg = (q * W) / gamma;
+  const { rowX, rowZ, rowW } = d;
+  for (let i = 0; i < rowX.length; i++) {
+    const x = rowX[i];
+    const w = rowW[i];
+    const base = gamma + x * rowZ[i];
+    const L = Math.log(base);
+    const pxq = p * x + q;
+    ll -= w * pxq * L;
+    gp -= w * x * L;
+    gq -= w * L;
+    gg -= (w * pxq) / base;
+  }
+  grad[0] = gp;
+  grad[1] = gq;
+  grad[2] = gg;
+  return ll;
+}
+
 /** Log-likelihood over customers with x >= 1 and z̄ > 0 (others carry no spend information). */
 export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendData): number {
   return logLikelihoodPrepared(params, prepare(data));
@@ -141,6 +186,7 @@ export function fitGammaGamma(data: SpendData, options: FitOptions = {}): GammaG
     },
     d.customers,
     options,
+    (v, grad) => logLikelihoodGradient(v[0], v[1], v[2], d, grad),
   );
   if (d.excluded.zeroSpend > 0) fit.warnings.push(`${d.excluded.zeroSpend} repeat buyers with zero mean spend were left out of the fit`);
   if (fit.params.q <= 1) fit.warnings.push(`q = ${fit.params.q.toPrecision(4)} <= 1: expected spend is undefined (infinite mean); do not use this fit for CLV`);

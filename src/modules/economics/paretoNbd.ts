@@ -171,8 +171,14 @@ function survivalRatio(s: number, u: number): number {
  */
 export function paretoNbdExpectedPurchases(params: ParetoNbdParams, t: number, x: number, tx: number, T: number): number {
   if (t <= 0) return 0;
+  return paretoNbdExpectedPurchasesIfAlive(params, t, x, T) * paretoNbdProbabilityAlive(params, x, tx, T);
+}
+
+/** E[Y(t) | alive at T, x, T]: the population formula under the posterior λ ~ Gamma(r+x, α+T), μ ~ Gamma(s, β+T). */
+export function paretoNbdExpectedPurchasesIfAlive(params: ParetoNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
   const { r, alpha, s, beta } = params;
-  return (((r + x) * (beta + T)) / (alpha + T)) * survivalRatio(s, t / (beta + T)) * paretoNbdProbabilityAlive(params, x, tx, T);
+  return (((r + x) * (beta + T)) / (alpha + T)) * survivalRatio(s, t / (beta + T));
 }
 
 /** E[X(t)] = r β / (α (s−1)) · [1 − (β/(β+t))^(s−1)] (Schmittlein et al. 1987 eq. 17). */
@@ -187,6 +193,7 @@ export function paretoNbdModel(params: ParetoNbdParams): PurchaseModel {
     model: 'paretoNbd',
     expectedPurchases: (t, x, tx, T) => paretoNbdExpectedPurchases(params, t, x, tx, T),
     probabilityAlive: (x, tx, T) => paretoNbdProbabilityAlive(params, x, tx, T),
+    expectedPurchasesIfAlive: (t, x, T) => paretoNbdExpectedPurchasesIfAlive(params, t, x, T),
     expectedPurchasesPopulation: (t) => paretoNbdExpectedPurchasesPopulation(params, t),
   };
 }

@@ -19,6 +19,12 @@ export interface PurchaseModel {
   /** E[Y(t) | x, t_x, T]: expected purchases in the next t periods. */
   expectedPurchases(t: number, x: number, tx: number, T: number): number;
   probabilityAlive(x: number, tx: number, T: number): number;
+  /**
+   * E[Y(t) | alive at T, x, T]. In both models E[Y(t) | x, t_x, T] = P(alive) · this, and t_x
+   * enters only through P(alive); scoring uses that to evaluate the hypergeometric part once per
+   * distinct (x, T) instead of once per customer.
+   */
+  expectedPurchasesIfAlive(t: number, x: number, T: number): number;
   /** E[X(t)] for a customer acquired at time 0, used to track a whole cohort. */
   expectedPurchasesPopulation(t: number): number;
 }
@@ -54,24 +60,51 @@ function checkClvOptions(o: ClvOptions): void {
   if (issues.length) throw new ValidationError('invalid CLV options', issues);
 }
 
-/** Σ_k (E[Y(t_k)] − E[Y(t_{k−1})]) · (1+d)^(−t_k/P) for one customer: discounted expected purchases. */
-export function discountedExpectedPurchases(model: PurchaseModel, x: number, tx: number, T: number, o: ClvOptions): number {
+/** Σ_k (E[Y(t_k) | alive] − E[Y(t_{k−1}) | alive]) · (1+d)^(−t_k/P): discounted purchases if alive. */
+export function discountedExpectedPurchasesIfAlive(model: PurchaseModel, x: number, T: number, o: ClvOptions): number {
   const steps = Math.max(1, Math.ceil((o.horizon / o.periodsPerYear) * (o.stepsPerYear ?? 12) - 1e-9));
   const logGrowth = Math.log1p(o.annualDiscountRate);
   let prev = 0;
   let sum = 0;
   for (let k = 1; k <= steps; k++) {
     const t = Math.min((k * o.horizon) / steps, o.horizon);
-    const cum = model.expectedPurchases(t, x, tx, T);
+    const cum = model.expectedPurchasesIfAlive(t, x, T);
     sum += (cum - prev) * Math.exp((-t / o.periodsPerYear) * logGrowth);
     prev = cum;
   }
   return sum;
 }
 
+/** Discounted expected purchases of one customer over the CLV horizon. */
+export function discountedExpectedPurchases(model: PurchaseModel, x: number, tx: number, T: number, o: ClvOptions): number {
+  return model.probabilityAlive(x, tx, T) * discountedExpectedPurchasesIfAlive(model, x, T, o);
+}
+
+/** Distinct (x, T) pairs of compressed rows, and the pair each row belongs to. */
+export function groupByFrequencyAge(x: Float64Array, T: Float64Array): { x: Float64Array; T: Float64Array; groupOf: Uint32Array } {
+  const byX = new Map<number, Map<number, number>>();
+  const gx: number[] = [];
+  const gT: number[] = [];
+  const groupOf = new Uint32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    let byT = byX.get(x[i]);
+    if (!byT) byX.set(x[i], (byT = new Map()));
+    let g = byT.get(T[i]);
+    if (g === undefined) {
+      g = gx.length;
+      byT.set(T[i], g);
+      gx.push(x[i]);
+      gT.push(T[i]);
+    }
+    groupOf[i] = g;
+  }
+  return { x: Float64Array.from(gx), T: Float64Array.from(gT), groupOf };
+}
+
 /**
- * Scores every customer. Customers with identical (x, t_x, T) share their purchase-model scores,
- * so the model is evaluated once per distinct row and the result broadcast.
+ * Scores every customer. Customers with identical (x, t_x, T) share their scores, and the costly
+ * "if alive" expectations are shared by all customers with the same (x, T); only P(alive) is
+ * evaluated per distinct row.
  */
 export function scoreCustomers(
   model: PurchaseModel,
@@ -86,14 +119,23 @@ export function scoreCustomers(
     if (clv.spend.length !== n) throw new ValidationError('spend must have one value per customer', [{ path: 'clv/spend', message: `got ${clv.spend.length} values for ${n} customers` }]);
   }
   const c = compress(data);
+  const g = groupByFrequencyAge(c.x, c.T);
+  const groups = g.x.length;
+  const groupE = new Float64Array(groups);
+  const groupD = clv ? new Float64Array(groups) : null;
+  for (let k = 0; k < groups; k++) {
+    groupE[k] = model.expectedPurchasesIfAlive(horizon, g.x[k], g.T[k]);
+    if (groupD && clv) groupD[k] = discountedExpectedPurchasesIfAlive(model, g.x[k], g.T[k], clv.options);
+  }
   const rows = c.x.length;
   const rowE = new Float64Array(rows);
   const rowP = new Float64Array(rows);
   const rowD = clv ? new Float64Array(rows) : null;
   for (let j = 0; j < rows; j++) {
-    rowE[j] = model.expectedPurchases(horizon, c.x[j], c.tx[j], c.T[j]);
-    rowP[j] = model.probabilityAlive(c.x[j], c.tx[j], c.T[j]);
-    if (rowD && clv) rowD[j] = discountedExpectedPurchases(model, c.x[j], c.tx[j], c.T[j], clv.options);
+    const p = model.probabilityAlive(c.x[j], c.tx[j], c.T[j]);
+    rowP[j] = p;
+    rowE[j] = p * groupE[g.groupOf[j]];
+    if (rowD && groupD) rowD[j] = p * groupD[g.groupOf[j]];
   }
   const expectedPurchases = new Float64Array(n);
   const probabilityAlive = new Float64Array(n);

@@ -23,6 +23,18 @@ export function lgamma(x: number): number {
   return LN_SQRT_2PI + (z + 0.5) * Math.log(t) - t + Math.log(s);
 }
 
+/** ψ(x) = d ln Γ(x) / dx for x > 0: recurrence up to x >= 6, then the asymptotic series. */
+export function digamma(x: number): number {
+  let acc = 0;
+  while (x < 6) {
+    acc -= 1 / x;
+    x += 1;
+  }
+  const inv = 1 / x;
+  const inv2 = inv * inv;
+  return acc + Math.log(x) - 0.5 * inv - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))));
+}
+
 /** ln B(a, b). */
 export function lbeta(a: number, b: number): number {
   return lgamma(a) + lgamma(b) - lgamma(a + b);

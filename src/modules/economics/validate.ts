@@ -4,7 +4,7 @@
  * expects in each holdout period with what the customers actually did.
  */
 import { ValidationError } from '../../core/errors.js';
-import type { PurchaseModel } from './score.js';
+import { groupByFrequencyAge, type PurchaseModel } from './score.js';
 import { compress, type RfData } from './summary.js';
 
 export interface HoldoutData extends RfData {
@@ -96,18 +96,28 @@ export function validateHoldout(model: PurchaseModel, data: HoldoutData, maxFreq
   const K = data.holdoutByPeriod.length;
   const c = compress(data);
   const rows = c.x.length;
+  const g = groupByFrequencyAge(c.x, c.T);
+  // Σ_i P(alive)_i · E[Y(t) | alive, x_i, T_i]: sum the P(alive) weights per (x, T) group once.
+  const groupAlive = new Float64Array(g.x.length);
+  const rowAlive = new Float64Array(rows);
+  for (let j = 0; j < rows; j++) {
+    rowAlive[j] = model.probabilityAlive(c.x[j], c.tx[j], c.T[j]);
+    groupAlive[g.groupOf[j]] += c.weight[j] * rowAlive[j];
+  }
   const predictedCumulative = new Float64Array(K);
-  const rowFinal = new Float64Array(rows);
+  const groupFinal = new Float64Array(g.x.length);
   for (let k = 1; k <= K; k++) {
     const t = Math.min(k, data.holdoutLength);
     let sum = 0;
-    for (let j = 0; j < rows; j++) {
-      const e = model.expectedPurchases(t, c.x[j], c.tx[j], c.T[j]);
-      sum += c.weight[j] * e;
-      if (k === K) rowFinal[j] = e;
+    for (let q = 0; q < g.x.length; q++) {
+      const e = model.expectedPurchasesIfAlive(t, g.x[q], g.T[q]);
+      sum += groupAlive[q] * e;
+      if (k === K) groupFinal[q] = e;
     }
     predictedCumulative[k - 1] = sum;
   }
+  const rowFinal = new Float64Array(rows);
+  for (let j = 0; j < rows; j++) rowFinal[j] = rowAlive[j] * groupFinal[g.groupOf[j]];
   const tracking: TrackingPoint[] = [];
   let actualCum = 0;
   const actualCumulative = new Float64Array(K);
