@@ -27,7 +27,7 @@ export function roundMoney(amount: number, currency: string): number {
 }
 
 export function formatMoney(amount: number, currency: string, locale = 'en-GB'): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'narrowSymbol' }).format(amount);
 }
 
 export const roundPercent = (x: number) => Math.round(x * 100) / 100;

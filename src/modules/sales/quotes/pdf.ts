@@ -9,6 +9,7 @@ import type { DraftLine, QuoteDraft } from './service.js';
  * is folded to the WinAnsi set they cover.
  */
 export interface QuotePdfInput {
+  /** The company as the customer knows it, and the division that sells. */
   seller: { name: string; division: string };
   quote: { number: string; version: number; title: string | null; status: string; issuedOn: string; validUntil: string };
   customer: { name: string; company?: string | null; lines: string[]; email?: string | null };
@@ -45,7 +46,7 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
     doc.on('error', reject);
   });
   const d = input.document;
-  const money = (x: number) => winAnsi(formatMoney(x, d.currency));
+  const money = (x: number) => winAnsi(formatMoney(x, d.currency, 'en-US'));
   const width = doc.page.width - PAGE_MARGIN * 2;
   const left = PAGE_MARGIN;
   const text = (s: string) => winAnsi(s);
@@ -98,16 +99,16 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
   }
 
   // Lines.
-  const cols = { no: left, item: left + 22, qty: left + width - 215, unit: left + width - 165, disc: left + width - 95, amount: left + width - 70 };
+  const cols = { no: left, item: left + 22, qty: left + width - 222, unit: left + width - 172, disc: left + width - 105, amount: left + width - 74 };
   const itemWidth = cols.qty - cols.item - 10;
   const header = (at: number) => {
     doc.rect(left, at, width, 18).fill(INK);
     doc.fillColor('#ffffff').font('Helvetica-Bold').fontSize(8);
     doc.text('#', cols.no + 4, at + 5);
     doc.text('ITEM AND CONFIGURATION', cols.item, at + 5);
-    doc.text('QTY', cols.qty, at + 5, { width: 40, align: 'right' });
-    doc.text('UNIT PRICE', cols.unit, at + 5, { width: 65, align: 'right' });
-    doc.text('DISC.', cols.disc, at + 5, { width: 28, align: 'right' });
+    doc.text('QTY', cols.qty - 10, at + 5, { width: 50, align: 'right' });
+    doc.text('LIST PRICE', cols.unit, at + 5, { width: 62, align: 'right' });
+    doc.text('DISC.', cols.disc, at + 5, { width: 30, align: 'right' });
     doc.text('AMOUNT', cols.amount, at + 5, { width: 70, align: 'right' });
     return at + 24;
   };
@@ -135,9 +136,9 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
     doc.fillColor(MUTED).font('Helvetica').fontSize(9).text(String(line.lineNo), cols.no + 4, y);
     doc.fillColor(INK).font('Helvetica-Bold').fontSize(9.5).text(text(line.name), cols.item, y, { width: itemWidth });
     doc.font('Helvetica').fontSize(9).fillColor(INK);
-    doc.text(`${formatQty(line.quantity)} ${line.unit}`, cols.qty - 20, y, { width: 60, align: 'right' });
-    doc.text(money(line.listUnitPrice), cols.unit, y, { width: 65, align: 'right' });
-    doc.text(line.discountPercent ? `${line.discountPercent}%` : '–', cols.disc, y, { width: 28, align: 'right' });
+    doc.text(quantityText(line.quantity, line.unit), cols.qty - 10, y, { width: 50, align: 'right' });
+    doc.text(money(line.listUnitPrice), cols.unit, y, { width: 62, align: 'right' });
+    doc.text(line.discountPercent ? percentText(line.discountPercent) : '–', cols.disc, y, { width: 30, align: 'right' });
     doc.font('Helvetica-Bold').text(money(line.netAmount), cols.amount, y, { width: 70, align: 'right' });
     let dy = y + nameHeight + 1;
     doc.font('Helvetica').fontSize(8).fillColor(MUTED);
@@ -163,7 +164,7 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
     y += bold ? 18 : 14;
   };
   row('List price', money(d.totals.list));
-  if (d.totals.discount > 0) row(`Your pricing (${d.totals.discountPercent}% off)`, `– ${money(d.totals.discount)}`, false, '#2e7d32');
+  if (d.totals.discount > 0) row(`Your pricing (${percentText(d.totals.discountPercent)} off)`, `– ${money(d.totals.discount)}`, false, '#2e7d32');
   doc.moveTo(totalsX, y).lineTo(left + width, y).lineWidth(0.5).strokeColor(RULE).stroke();
   y += 6;
   row(`Total (${d.currency})`, money(d.totals.net), true);
@@ -172,9 +173,10 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
 
   // Terms and next step.
   const terms = [
-    `Everything on this quotation is delivered together by ${longDate(d.delivery.date)}, counted in business days from acceptance while the offer stands; parts made for you by our partners are consolidated before shipping.`,
+    `Everything on this quotation is delivered together by ${longDate(d.delivery.date)}: parts our partners make for you are brought together at our plant and shipped as one delivery.`,
+    `That date holds for an order placed today; when you order, we confirm it against our partners' capacity at that moment.`,
     `This offer stands until ${longDate(input.quote.validUntil)} and is priced on ${d.priceList.name}.`,
-    `To order, accept quotation ${input.quote.number} version ${input.quote.version} with your purchase order reference.`,
+    `To order, accept quotation ${input.quote.number} version ${input.quote.version} and give us your purchase order reference.`,
   ];
   if (input.note) terms.unshift(input.note);
   if (y + 90 > doc.page.height - PAGE_MARGIN - 30) {
@@ -196,11 +198,15 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
         .text(input.quote.status === 'rejected' ? 'NOT VALID' : 'DRAFT', 0, doc.page.height / 2 - 40, { width: doc.page.width, align: 'center', lineBreak: false });
       doc.restore().opacity(1);
     }
+    // Writing below the bottom margin would make pdfkit open a new page: lift the margin for the footer.
+    const bottomMargin = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
     const fy = doc.page.height - PAGE_MARGIN + 10;
     doc.moveTo(left, fy - 6).lineTo(left + width, fy - 6).lineWidth(0.5).strokeColor(RULE).stroke();
     doc.font('Helvetica').fontSize(7.5).fillColor(MUTED);
     doc.text(text(`${input.seller.name} · Quotation ${input.quote.number} v${input.quote.version}`), left, fy, { width: width / 2, lineBreak: false });
     doc.text(`Page ${p - pages.start + 1} of ${pages.count}`, left + width / 2, fy, { width: width / 2, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = bottomMargin;
   }
   doc.end();
   return done;
@@ -220,3 +226,6 @@ function lineDetails(line: DraftLine): string[] {
 }
 
 const formatQty = (q: number) => (Number.isInteger(q) ? String(q) : q.toFixed(2));
+/** "6", "2 days", "1 kit": a unit of "each" goes without saying. */
+const quantityText = (q: number, unit: string) => (unit === 'each' ? formatQty(q) : `${formatQty(q)} ${q === 1 || unit.endsWith('s') ? unit : `${unit}s`}`);
+const percentText = (p: number) => `${Number(p.toFixed(1))}%`;

@@ -17,6 +17,7 @@ import { salesOpportunities, salesQuotes, salesQuoteVersions, type Prospect } fr
 import { formatNumber, nextNumber } from '../tx.js';
 import { renderQuotePdf } from './pdf.js';
 import { systemActor } from '../../../core/actor.js';
+import { DEFAULT_TENANT } from '../../../core/ids.js';
 
 export interface QuoteLineInput {
   product: string;
@@ -435,8 +436,10 @@ export class QuoteService {
       const p = quote.prospect!;
       customer = { name: p.name, company: p.company, lines: [], email: p.email };
     }
+    // The default tenant of a fresh install is called "Default": the division names the seller better.
+    const company = tenant[0]?.name && !(actor.tenantId === DEFAULT_TENANT && tenant[0].name === 'Default') ? tenant[0].name : division.name;
     const pdf = await renderQuotePdf({
-      seller: { name: tenant[0]?.name ?? division.name, division: division.name },
+      seller: { name: company, division: company === division.name ? 'Sales' : division.name },
       quote: { number: quote.number, version: v.version, title: quote.title, status: v.status, issuedOn: toIsoDate(v.issuedAt ?? v.createdAt), validUntil: v.validUntil },
       customer,
       note: v.note,
@@ -502,12 +505,13 @@ export function describeConfiguration(product: Pick<SalesProduct, 'definition'>,
   const out: string[] = [];
   for (const o of product.definition.options) {
     const v = configuration[o.code];
-    if (v === undefined) continue;
+    // "Armoured: no" and "Extras: none" are noise on a customer's document: say what was chosen.
+    if (v === undefined || v === false || (Array.isArray(v) && !v.length)) continue;
     if (o.kind === 'number') out.push(`${o.label}: ${v} ${o.unit}`);
     else if (o.kind === 'boolean') out.push(`${o.label}: ${v ? 'yes' : 'no'}`);
     else {
       const label = (code: string) => o.choices.find((c) => c.code === code)?.label ?? code;
-      const text = Array.isArray(v) ? (v.length ? v.map((x) => label(String(x))).join(', ') : 'none') : label(String(v));
+      const text = Array.isArray(v) ? v.map((x) => label(String(x))).join(', ') : label(String(v));
       out.push(`${o.label}: ${text}`);
     }
   }
