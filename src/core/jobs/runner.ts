@@ -100,7 +100,8 @@ export class JobRunner {
     if (!candidate) return false;
     const [job] = await this.db.orm.update(jobs)
       .set({ status: 'running', startedAt: new Date(), heartbeatAt: new Date(), attempts: sql`${jobs.attempts} + 1`, error: null })
-      .where(and(eq(jobs.tenantId, candidate.tenantId), eq(jobs.id, candidate.id), eq(jobs.updatedAt, candidate.updatedAt)))
+      // attempts rises with every claim, so it guards the claim on both engines (updated_at round-trips through a JS Date at ms precision and never matches PostgreSQL's µs)
+      .where(and(eq(jobs.tenantId, candidate.tenantId), eq(jobs.id, candidate.id), eq(jobs.attempts, candidate.attempts)))
       .returning();
     if (!job) return true; // someone else claimed it
     const handler = this.handlers.get(job.kind);
