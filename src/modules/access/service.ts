@@ -128,11 +128,19 @@ export interface LoginContext {
 
 // Touching last_seen_at on every request would turn each read into a write; once a minute is enough for an idle timeout.
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * Resolved API keys are remembered this long: integrations call often, and the lookup was most of the cost
+ * of a small request. Revoking a key or changing its user clears it here at once; another process sharing
+ * the database notices within this time. 0 turns the cache off.
+ */
+const KEY_CACHE_MS = envNumber('RAPPORT_KEY_CACHE_MS', 5_000);
+const KEY_CACHE_MAX = 10_000;
 const TOTP_PERIOD = 30;
 
 export class AccessService {
   private readonly opts: AccessOptions;
   private failuresSincePrune = 0;
+  private readonly keyCache = new Map<string, { actor: Actor; until: number }>();
 
   constructor(
     private readonly db: Database,
@@ -225,6 +233,7 @@ export class AccessService {
     if (password) set.passwordHash = await hashPassword(password);
     if (resetTotp) Object.assign(set, { totpSecret: null, totpConfirmedAt: null, totpLastStep: null });
     const [row] = await this.db.orm.update(users).set(set).where(and(eq(users.tenantId, actor.tenantId), eq(users.id, id))).returning();
+    this.forgetKeys((cached) => cached.userId === id);
     // A new password, a disabled account or a changed role ends every session: nobody keeps old rights.
     if (password || patch.status === 'disabled' || (patch.role && patch.role !== current.role)) await this.endSessionsOf(actor.tenantId, id);
     const after = publicUser(row);
@@ -449,22 +458,38 @@ export class AccessService {
       .where(and(eq(apiKeys.tenantId, actor.tenantId), eq(apiKeys.id, id), this.keyScope(actor, 'delete'), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt });
     if (!row) throw new NotFoundError('API key', id);
+    this.forgetKeys((cached) => cached.apiKeyId === id);
     noteChange(actor, { resource: 'api-keys', resourceId: id, action: 'delete', after: row });
   }
 
+  private forgetKeys(matches: (actor: Actor) => boolean) {
+    for (const [hash, entry] of this.keyCache) if (matches(entry.actor)) this.keyCache.delete(hash);
+  }
+
   async resolveApiKey(secret: string): Promise<Actor | null> {
+    const hash = sha256(secret);
+    const cached = this.keyCache.get(hash);
+    if (cached && cached.until > this.opts.now().getTime()) return cached.actor;
     const rows = await this.db.orm
       .select({ user: users, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)
       .innerJoin(users, and(eq(users.tenantId, apiKeys.tenantId), eq(users.id, apiKeys.userId)))
-      .where(and(eq(apiKeys.keyHash, sha256(secret)), isNull(apiKeys.revokedAt), eq(users.status, 'active')));
+      .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt), eq(users.status, 'active')));
     const hit = rows[0];
-    if (!hit) return null;
+    if (!hit) {
+      this.keyCache.delete(hash);
+      return null;
+    }
     const now = this.opts.now();
     if (!hit.lastUsedAt || now.getTime() - hit.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
       await this.db.orm.update(apiKeys).set({ lastUsedAt: now }).where(and(eq(apiKeys.tenantId, hit.user.tenantId), eq(apiKeys.id, hit.keyId)));
     }
-    return actorFor(hit.user, 'api-key', hit.keyId);
+    const actor = actorFor(hit.user, 'api-key', hit.keyId);
+    if (KEY_CACHE_MS > 0) {
+      if (this.keyCache.size >= KEY_CACHE_MAX) this.keyCache.clear();
+      this.keyCache.set(hash, { actor, until: now.getTime() + KEY_CACHE_MS });
+    }
+    return actor;
   }
 }
 
