@@ -36,11 +36,11 @@ export function registerImport(program: Command) {
     .addOption(new Option('--kind <kind>', 'what the rows are (default: the mapping\'s "kind", else persons)').choices(IMPORT_KIND_NAMES))
     .option('--errors-out <file>', 'write bad rows as CSV (line, field, reason, raw)')
     .option('--warnings-out <file>', 'write normalisation warnings as CSV (line, field, reason, raw)')
-    .option('--batch-size <n>', 'rows per transaction', '5000')
+    .option('--batch-size <n>', 'rows per transaction (default 1000 on PGlite, 5000 on PostgreSQL)')
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, opts: ImportFlags) => {
-      const batchSize = Number(opts.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new ValidationError('--batch-size must be a whole number from 1 to 100000');
+      const batchSize = opts.batchSize === undefined ? undefined : Number(opts.batchSize);
+      if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000)) throw new ValidationError('--batch-size must be a whole number from 1 to 100000');
       let mappingText: string;
       try {
         mappingText = fs.readFileSync(opts.map, 'utf8');

@@ -118,10 +118,13 @@ describe('import of persons', () => {
     expect(after.get('C004')!.raw.branch).toBe('Launceston');
     expect(after.get('C001')!.updated_at.getTime()).toBeGreaterThan(before.get('C001')!.updated_at.getTime());
     expect(after.get('C002')!.updated_at.getTime()).toBe(before.get('C002')!.updated_at.getTime());
-    // What incremental resolution asks: the records changed since a moment.
+    // What incremental resolution asks: the records changed since a moment (compared in SQL: a JS Date drops PostgreSQL's microseconds).
     const since = await db.query<{ external_id: string }>(
-      `SELECT external_id FROM source_records WHERE tenant_id = $1 AND updated_at > $2 ORDER BY external_id`,
-      [DEFAULT_TENANT, before.get('C002')!.updated_at],
+      `SELECT r.external_id FROM source_records r JOIN source_systems s ON s.tenant_id = r.tenant_id AND s.id = r.source_system_id
+       WHERE r.tenant_id = $1 AND s.code = 'CHANGE'
+         AND r.updated_at > (SELECT x.updated_at FROM source_records x WHERE x.source_system_id = s.id AND x.external_id = 'C002')
+       ORDER BY r.external_id`,
+      [DEFAULT_TENANT],
     );
     expect(since.map((r) => r.external_id)).toEqual(['C001', 'C004', 'C005']);
   });

@@ -23,7 +23,10 @@ export interface RowWarning {
   message: string;
 }
 
-export type Prepared<R> = { record: R; warnings: RowWarning[] } | { error: { field: string; reason: string } };
+export interface RowProblem {
+  field: string;
+  reason: string;
+}
 
 export interface BatchCounts {
   inserted: number;
@@ -43,8 +46,13 @@ export interface ImportKind<M extends BaseMapping = BaseMapping, R = unknown> {
   readonly idField: string;
   /** Validates a mapping document; throws ValidationError listing every issue. */
   parseMapping(input: unknown): M;
-  /** Pure: turns a mapped row into what writeBatch stores. Warnings are reported but never reject the row. */
-  prepare(row: MappedRow, mapping: M): Prepared<R>;
+  /**
+   * Optional, pure and cheap: rejects a row the kind cannot store (e.g. an amount that is not a number). It runs in
+   * the validation pass as well, so --on-error abort finds every bad row before anything is written.
+   */
+  validate?(row: MappedRow, mapping: M): RowProblem | null;
+  /** Pure: turns a valid row into what writeBatch stores. Warnings are reported but never reject the row. */
+  prepare(row: MappedRow, mapping: M): { record: R; warnings: RowWarning[] };
   /** Upserts one batch inside the caller's transaction. Ids are unique within a batch and across the file. */
   writeBatch(q: Query, target: ImportTarget, records: R[]): Promise<BatchCounts>;
 }

@@ -4,7 +4,7 @@ import { CANONICAL_FIELDS, type CanonicalField, type CanonicalInput, type Normal
 import { normalisePerson } from '../normalise.js';
 import { sha256, stableStringify } from './hashing.js';
 import { baseMappingShape, checkBaseMapping, parseWith, type BaseMapping } from './mapping.js';
-import type { ImportKind, MappedRow, Prepared, Query } from './kinds.js';
+import type { ImportKind, MappedRow, Query, RowWarning } from './kinds.js';
 
 const CONSTANT_FIELDS = CANONICAL_FIELDS.filter((f) => f !== 'external_id') as [CanonicalField, ...CanonicalField[]];
 
@@ -82,7 +82,7 @@ export const personsKind: ImportKind<PersonsMapping, PersonRecord> = {
 
   parseMapping: (input) => parseWith(personsMappingSchema, input) as PersonsMapping,
 
-  prepare(row: MappedRow, mapping: PersonsMapping): Prepared<PersonRecord> {
+  prepare(row: MappedRow, mapping: PersonsMapping): { record: PersonRecord; warnings: RowWarning[] } {
     const input: CanonicalInput = { ...mapping.constants };
     for (const [field, value] of Object.entries(row.fields)) if (value !== null) input[field as CanonicalField] = value;
     input.external_id = row.externalId;
