@@ -24,6 +24,7 @@ import { holdingsRoutes } from '../modules/holdings/routes.js';
 import { interactionRoutes } from '../modules/interactions/routes.js';
 import { customer360Routes } from '../modules/customer360/routes.js';
 import { salesRoutes } from '../modules/sales/routes.js';
+import { serviceRoutes } from '../modules/service/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -102,6 +103,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       await api.register(interactionRoutes, { interactions: services.interactions });
       await api.register(customer360Routes, { view: services.customer360 });
       await api.register(salesRoutes, { sales: services.sales });
+      await api.register(serviceRoutes, { service: services.service });
     },
     { prefix: '/api/v1' },
   );

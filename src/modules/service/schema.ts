@@ -8,6 +8,7 @@ import { products } from '../holdings/schema.js';
 import { TOUCH_POINTS } from '../interactions/schema.js';
 import { CASE_KINDS, CASE_STATUSES, PRIORITIES, ROOT_CAUSES } from './cases/status.js';
 import type { EscalationRule } from './sla/policy.js';
+import type { CandidateScore } from './assignment/engine.js';
 import { VALUE_TIERS } from './value.js';
 import { LIFECYCLE_EVENTS, STAGES } from './lifecycle/stages.js';
 import { SURVEY_KINDS } from './surveys/scores.js';
@@ -176,7 +177,7 @@ export const assignmentDecisions = pgTable(
     queueTeamId: uuid('queue_team_id'),
     queueDivisionId: uuid('queue_division_id'),
     reasons: jsonb('reasons').$type<string[]>().notNull(),
-    candidates: jsonb('candidates').notNull().default([]),
+    candidates: jsonb('candidates').$type<CandidateScore[]>().notNull().default([]),
     decidedBy: uuid('decided_by'),
     createdAt: at('created_at').notNull().defaultNow(),
   },

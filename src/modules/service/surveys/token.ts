@@ -15,24 +15,35 @@ export interface SurveyTokenClaims {
   e: number;
 }
 
-const sign = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
+// 128 bits of HMAC-SHA256 (as in RFC 4868's truncation), so that a whole link stays short: the token travels
+// as one path segment, and the router caps those at 100 characters.
+const sign = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest().subarray(0, 16).toString('base64url');
+const VERSION = 1;
 
+/** version (1 byte) | invitation uuid (16) | expiry seconds (uint32 BE) | tenant (UTF-8), base64url; then the MAC. */
 export function signSurveyToken(secret: string, claims: SurveyTokenClaims): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const tenant = Buffer.from(claims.t, 'utf8');
+  const bytes = Buffer.alloc(21 + tenant.length);
+  bytes.writeUInt8(VERSION, 0);
+  Buffer.from(claims.i.replace(/-/g, ''), 'hex').copy(bytes, 1);
+  bytes.writeUInt32BE(claims.e, 17);
+  tenant.copy(bytes, 21);
+  const payload = bytes.toString('base64url');
   return `${payload}.${sign(secret, payload)}`;
 }
 
 /** Reads the claims without trusting them: the caller needs the tenant to find the secret to verify with. */
 export function peekSurveyToken(token: string): SurveyTokenClaims {
   const [payload, mac, extra] = token.split('.');
-  if (!payload || !mac || extra !== undefined) throw new NotFoundError('survey link');
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (typeof claims?.t === 'string' && typeof claims?.i === 'string' && Number.isFinite(claims?.e)) return claims as SurveyTokenClaims;
-  } catch {
-    // fall through: a malformed link is simply not a link we issued
-  }
-  throw new NotFoundError('survey link');
+  if (!payload || !mac || extra !== undefined || !/^[A-Za-z0-9_-]+$/.test(payload)) throw new NotFoundError('survey link');
+  const bytes = Buffer.from(payload, 'base64url');
+  if (bytes.length < 22 || bytes.readUInt8(0) !== VERSION) throw new NotFoundError('survey link');
+  const hex = bytes.subarray(1, 17).toString('hex');
+  const i = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const t = bytes.subarray(21).toString('utf8');
+  // Anything but a plausible tenant id is an altered link; it never reaches a query.
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(t)) throw new NotFoundError('survey link');
+  return { t, i, e: bytes.readUInt32BE(17) };
 }
 
 /** Verifies signature and expiry; a forged or altered link is "not found", never a hint about why. */
