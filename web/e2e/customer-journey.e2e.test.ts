@@ -210,6 +210,17 @@ describe.skipIf(!hasChromium)('web app in Chromium: the Bill Jackson journey', (
       await page.getByRole('heading', { name: 'No such customer' }).waitFor();
     });
   });
+
+  it('opens a division record found by search on its customer’s page, at that record', async () => {
+    await page.keyboard.press('Control+K');
+    const dialog = page.getByRole('dialog', { name: 'Search' });
+    await dialog.getByRole('combobox', { name: 'Search text' }).fill('William Jackson');
+    await dialog.getByRole('option').filter({ hasText: 'MTG-CORE · M-100234' }).click();
+    await page.waitForURL(new RegExp(`/customers/${story.billId}#record-`));
+    const highlighted = page.locator('[data-highlight]');
+    await highlighted.waitFor();
+    expect(await highlighted.innerText()).toContain('MTG-CORE · M-100234');
+  });
 });
 
 describe.skipIf(!hasChromium)('web app in Chromium: empty and failing states', () => {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT } from './webBuild.js';
 
-/** Debian's Chromium (apt-get install chromium): the harness never downloads a browser. */
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (apt-get install chromium), or CHROMIUM_PATH: the harness never downloads a browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM);
 
 export interface BrowserSession {
