@@ -266,6 +266,16 @@ describe('import of persons', () => {
     expect((await importFile(fixture('people.csv'), { columns: { first_name: 'given_name' }, externalId: { generate: 'row-hash' } }, { source: 'HASHED' })).unchanged).toBe(4);
   });
 
+  it("a kind's own row check rejects rows in the validation pass: abort writes nothing, skip reports each bad row once", async () => {
+    const strict: ImportKind = { ...personsKind, validate: (row) => (row.fields.given_name?.startsWith('A') ? { field: 'given_name', reason: 'no A names' } : null) };
+    const err = await importFile(fixture('people.csv'), peopleMapping, { source: 'STRICT', kind: strict, onError: 'abort' }).catch((e) => e);
+    expect(err).toBeInstanceOf(UnprocessableError);
+    expect(err.issues).toEqual([{ path: 'line 3/given_name', message: 'no A names' }]);
+    expect(await sourceExists('STRICT')).toBe(false);
+    const summary = await importFile(fixture('people.csv'), peopleMapping, { source: 'STRICT', kind: strict, onError: 'skip' });
+    expect(summary).toMatchObject({ inserted: 3, bad: 1, sample: { errors: [{ line: 3, field: 'given_name', reason: 'no A names', raw: expect.stringMatching(/^C002,Ann,/) }] } });
+  });
+
   it('after a crash part-way, a re-run ends exactly where one clean run does', async () => {
     const lines = ['customer_id,first_name,last_name,dob,email,phone,segment,branch'];
     for (let i = 1; i <= 20; i++) lines.push(`K${String(i).padStart(3, '0')},Given${i},Family${i},1970-01-${String((i % 28) + 1).padStart(2, '0')},p${i}@bigpond.net.au,,gold,B${i}`);

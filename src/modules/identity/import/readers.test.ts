@@ -32,6 +32,10 @@ describe('decodeLines', () => {
     await expect(decodeAll([Buffer.from('a\nb\n'), Buffer.from([0xc3])])).rejects.toThrow(/^line 3 /);
   });
 
+  it('refuses a physical line too long to be a record instead of buffering it', async () => {
+    await expect(decodeAll([Buffer.from('a,b\n'), Buffer.alloc(17 * 2 ** 20, 0x61)])).rejects.toThrow(/^line 2 is longer than 16 MiB/);
+  });
+
   it('reads the same bytes as Latin-1 when told to', async () => {
     const { out } = await decodeAll([Buffer.from([0x47, 0x61, 0x72, 0x63, 0xed, 0x61, 0x0a])], 'latin1');
     expect(out).toBe('García\n');

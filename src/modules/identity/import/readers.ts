@@ -36,6 +36,8 @@ export interface RowReader {
 const SAMPLE_BYTES = 64 * 1024;
 /** An unclosed quote would otherwise buffer the rest of the file into one field. */
 const MAX_RECORD_CHARS = 1_000_000;
+/** A physical line longer than this is not a record of a division's export (and would otherwise be buffered whole). */
+const MAX_LINE_BYTES = 16 * 2 ** 20;
 const DELIMITER_CANDIDATES = [',', '\t', ';', '|'];
 
 export function formatFromName(name: string | undefined): 'csv' | 'tsv' | 'jsonl' | undefined {
@@ -134,6 +136,7 @@ export async function* decodeLines(input: AsyncIterable<Buffer>, encoding: 'utf8
     }
     const lastNl = buf.lastIndexOf(10);
     if (lastNl === -1) {
+      if (buf.length > MAX_LINE_BYTES) throw new UnprocessableError(`line ${lineBase} is longer than ${MAX_LINE_BYTES / 2 ** 20} MiB; is this a text file?`, [{ path: `line ${lineBase}`, message: 'line too long' }]);
       pending = buf;
       continue;
     }
@@ -158,12 +161,29 @@ export async function openRowReader(file: string, layout: Layout): Promise<RowRe
   const close = () => stream.destroy();
   if (layout.format === 'jsonl') return { columns: null, rows: jsonLines(text), bytesRead: () => counter.bytes, close };
   const records = csvRecords(text, layout)[Symbol.asyncIterator]();
-  const first = await records.next();
+  // Ending the generator runs its finally (which tears down the parser pipe) even when the caller stops early.
+  const closeCsv = () => {
+    void records.return(undefined).catch(() => undefined);
+    close();
+  };
+  let first: IteratorResult<CsvRecord>;
+  try {
+    first = await records.next();
+  } catch (err) {
+    close();
+    throw err;
+  }
   if (first.done) {
     close();
     throw new UnprocessableError('the file has no header row');
   }
-  const columns = headerColumns(first.value.fields);
+  let columns: string[];
+  try {
+    columns = headerColumns(first.value.fields);
+  } catch (err) {
+    closeCsv();
+    throw err;
+  }
   const rows = (async function* () {
     for (;;) {
       const next = await records.next();
@@ -178,7 +198,7 @@ export async function openRowReader(file: string, layout: Layout): Promise<RowRe
       yield { line, raw, values };
     }
   })();
-  return { columns, rows, bytesRead: () => counter.bytes, close };
+  return { columns, rows, bytesRead: () => counter.bytes, close: closeCsv };
 }
 
 function headerColumns(fields: string[]): string[] {
