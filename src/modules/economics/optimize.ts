@@ -289,6 +289,8 @@ export function minimizeBfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, o
         accepted = true;
         break;
       }
+      // At the optimum the full step changes f only in its last bits: halving cannot help.
+      if (Math.abs(fNew - f) <= 1e-14 * Math.abs(f) && gMax(g) <= stallGTol) break;
       step *= 0.5;
     }
     if (!accepted && gMax(g) <= stallGTol) {

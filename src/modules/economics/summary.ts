@@ -329,32 +329,46 @@ export function compress(data: RfData): CompressedRfData {
   const n = data.x.length;
   const w = data.weight;
   const rowOf = new Uint32Array(n);
-  const byX = new Map<number, Map<number, Map<number, number>>>();
-  const x: number[] = [];
-  const tx: number[] = [];
-  const T: number[] = [];
-  const weight: number[] = [];
+  // Open-addressing hash table over the bit patterns of (x, T, t_x): a Map of Maps costs ~1 µs
+  // per customer at a million customers; this is a few tens of ns.
+  let size = 1024;
+  while (size < 2 * n) size *= 2;
+  const mask = size - 1;
+  const table = new Int32Array(size).fill(-1);
+  const x = new Float64Array(n);
+  const tx = new Float64Array(n);
+  const T = new Float64Array(n);
+  const weight = new Float64Array(n);
+  const bits = new Float64Array(3);
+  const words = new Uint32Array(bits.buffer);
+  let rows = 0;
   for (let i = 0; i < n; i++) {
     const xi = data.x[i];
     const ti = data.T[i];
     const txi = data.tx[i];
-    let byT = byX.get(xi);
-    if (!byT) byX.set(xi, (byT = new Map()));
-    let byTx = byT.get(ti);
-    if (!byTx) byT.set(ti, (byTx = new Map()));
-    let row = byTx.get(txi);
-    if (row === undefined) {
-      row = x.length;
-      byTx.set(txi, row);
-      x.push(xi);
-      tx.push(txi);
-      T.push(ti);
-      weight.push(0);
+    bits[0] = xi;
+    bits[1] = ti;
+    bits[2] = txi;
+    let h = 0x811c9dc5;
+    for (let k = 0; k < 6; k++) h = Math.imul(h ^ words[k], 0x01000193);
+    h ^= h >>> 15;
+    let slot = h & mask;
+    let row = table[slot];
+    while (row !== -1 && !(x[row] === xi && T[row] === ti && tx[row] === txi)) {
+      slot = (slot + 1) & mask;
+      row = table[slot];
+    }
+    if (row === -1) {
+      row = rows++;
+      table[slot] = row;
+      x[row] = xi;
+      tx[row] = txi;
+      T[row] = ti;
     }
     weight[row] += w ? w[i] : 1;
     rowOf[i] = row;
   }
-  return { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), weight: Float64Array.from(weight), rowOf };
+  return { x: x.slice(0, rows), tx: tx.slice(0, rows), T: T.slice(0, rows), weight: weight.slice(0, rows), rowOf };
 }
 
 /** Throws a ValidationError when the recency-frequency data cannot describe real customers. */
