@@ -190,6 +190,87 @@ const CLASSIFICATION: Record<string, Classification> = {
       return probes;
     },
   },
+
+  // Service capability (cases, SLAs, lifecycle, surveys, alarms, routing).
+  'GET /api/v1/cases': { kind: 'read' },
+  'POST /api/v1/cases': {
+    kind: 'write',
+    writes: (p) => [
+      ...A.customers.slice(0, 4).flatMap((c) => c.divisionIds.map((d) => ({
+        label: `open a case for customer ${c.id} in division ${d}`,
+        payload: { customerId: c.id, kind: 'question', subject: 'Probe', divisionId: d, touchPoint: 'web' },
+        allowed: p.role !== 'analyst' && (p.divisionIds === null || p.divisionIds.includes(d)),
+      }))),
+      { label: 'open a case for another tenant’s customer', payload: { customerId: B.customers[0].id, kind: 'question', subject: 'Probe', divisionId: B.division.MTG, touchPoint: 'web' }, allowed: false },
+    ],
+  },
+  'GET /api/v1/cases/:id': { kind: 'read' },
+  'PATCH /api/v1/cases/:id': { kind: 'write' },
+  'POST /api/v1/cases/:id/status': { kind: 'write' },
+  'POST /api/v1/cases/:id/responses': { kind: 'write' },
+  'POST /api/v1/cases/:id/assignment': { kind: 'write' },
+  'GET /api/v1/cases/:id/assignment': { kind: 'read' },
+  'GET /api/v1/cases/:id/events': { kind: 'read' },
+  'GET /api/v1/queues': { kind: 'read' },
+  'GET /api/v1/customers/:id/care': { kind: 'read', id: 'customer', mustFind: true },
+  'PATCH /api/v1/recovery-actions/:id': { kind: 'write' },
+  'POST /api/v1/care-episodes/:id/outcome': { kind: 'write' },
+  'GET /api/v1/sla/calendars': { kind: 'read' },
+  'POST /api/v1/sla/calendars': {
+    kind: 'write',
+    writes: (p) => [{ label: 'add a calendar', payload: { name: `Cal ${unique()}`, timeZone: 'Europe/London', week: { mon: [{ start: '09:00', end: '17:00' }] } }, allowed: p.role === 'admin' }],
+  },
+  'PUT /api/v1/sla/calendars/:id': { kind: 'write' },
+  'GET /api/v1/sla/policies': { kind: 'read' },
+  'POST /api/v1/sla/policies': {
+    kind: 'write',
+    writes: (p) => [{ label: 'add an SLA policy', payload: { name: `Policy ${unique()}`, firstResponseMinutes: 60, resolutionMinutes: 480 }, allowed: p.role === 'admin' }],
+  },
+  'PUT /api/v1/sla/policies/:id': { kind: 'write' },
+  'DELETE /api/v1/sla/policies/:id': { kind: 'write' },
+  'POST /api/v1/sla/check': { kind: 'write' },
+  'GET /api/v1/service-settings': { kind: 'read' },
+  'PATCH /api/v1/service-settings': { kind: 'write', writes: (p) => [{ label: 'change alarm thresholds', payload: { alarms: { neglectDays: 90 } }, allowed: p.role === 'admin' }] },
+  'GET /api/v1/customers/:id/lifecycle': { kind: 'read', id: 'customer', mustFind: true },
+  'POST /api/v1/customers/:id/lifecycle/moves': {
+    kind: 'write',
+    writes: (p) => [
+      { label: 'move another tenant’s customer', url: `/api/v1/customers/${B.customers[0].id}/lifecycle/moves`, payload: { stage: 'welcoming', note: 'probe' }, allowed: false },
+      ...A.customers.filter((c) => !sees(p, c)).slice(0, 2).map((c) => ({ label: `move customer ${c.id} outside one’s divisions`, url: `/api/v1/customers/${c.id}/lifecycle/moves`, payload: { stage: 'welcoming', note: 'probe' }, allowed: false })),
+    ],
+  },
+  'POST /api/v1/customers/:id/lifecycle/events': {
+    kind: 'write',
+    writes: () => [{ label: 'report an event for another tenant’s customer', url: `/api/v1/customers/${B.customers[0].id}/lifecycle/events`, payload: { event: 'first_product_opened' }, allowed: false }],
+  },
+  'GET /api/v1/lifecycle/measures': { kind: 'read' },
+  'POST /api/v1/lifecycle/sweep': { kind: 'write' },
+  'GET /api/v1/surveys': { kind: 'read' },
+  'POST /api/v1/surveys': {
+    kind: 'write',
+    writes: (p) => [{ label: 'design a survey', payload: { name: `Survey ${unique()}`, kind: 'csat', question: 'How did we do?' }, allowed: p.role === 'admin' || p.role === 'manager' || p.role === 'integration' }],
+  },
+  'PATCH /api/v1/surveys/:id': { kind: 'write' },
+  'POST /api/v1/surveys/:id/invitations': { kind: 'write' },
+  'GET /api/v1/surveys/results': { kind: 'read' },
+  'GET /api/v1/customers/:id/survey-responses': { kind: 'read', id: 'customer', mustFind: true },
+  'GET /api/v1/public/surveys/:token': { kind: 'public' },
+  'POST /api/v1/public/surveys/:token': { kind: 'public' },
+  'GET /api/v1/alarms': { kind: 'read' },
+  'POST /api/v1/alarms/run': { kind: 'write' },
+  'GET /api/v1/notifications': { kind: 'read' },
+  'POST /api/v1/notifications/:id/read': { kind: 'write' },
+  'GET /api/v1/staff': { kind: 'read' },
+  'PUT /api/v1/staff/:id/availability': {
+    kind: 'write',
+    writes: (p) => [{ label: 'set another tenant’s user away', url: `/api/v1/staff/${byName(B, 'agent-MTG').userId}/availability`, payload: { available: false }, allowed: false }],
+  },
+  'GET /api/v1/customers/:id/relationship-manager': { kind: 'read', id: 'customer', mustFind: true },
+  'PUT /api/v1/customers/:id/relationship-manager': {
+    kind: 'write',
+    writes: (p) => [{ label: 'name a manager for another tenant’s customer', url: `/api/v1/customers/${B.customers[0].id}/relationship-manager`, payload: { userId: p.userId, reason: 'probe' }, allowed: false }],
+  },
+  'GET /api/v1/customers/:id/service': { kind: 'read', id: 'customer', mustFind: true },
 };
 
 function byName(bank: Bank, name: string): Principal {

@@ -116,10 +116,13 @@ export class LifecycleService {
     return this.current(actor, customerId);
   }
 
+  /** Where the customer stands; one never classified is shown as the sweep would classify them, without storing it. */
   async current(actor: Actor, customerId: string) {
     await this.ctx.customers.getCustomer(actor, customerId);
-    const position = await this.ensurePosition(actor.tenantId, customerId, new Date());
-    return { customerId, ...position };
+    const known = (await this.positions(actor.tenantId, [customerId])).get(customerId);
+    if (known) return { customerId, ...known };
+    const facts = (await this.holdingFacts(actor.tenantId, [customerId])).get(customerId) ?? { held: 0, open: 0, firstOpenedOn: null, lastOpenedOn: null, lastClosedOn: null };
+    return { customerId, ...initialPosition(facts, await this.ctx.settings.lifecycleRules(actor.tenantId), new Date()) };
   }
 
   async history(actor: Actor, customerId: string): Promise<TransitionRow[]> {
