@@ -23,6 +23,7 @@ import { importRoutes } from '../modules/identity/import/routes.js';
 import { holdingsRoutes } from '../modules/holdings/routes.js';
 import { interactionRoutes } from '../modules/interactions/routes.js';
 import { customer360Routes } from '../modules/customer360/routes.js';
+import { resolutionRoutes } from '../modules/identity/resolutionRoutes.js';
 import { salesRoutes } from '../modules/sales/routes.js';
 import { serviceRoutes } from '../modules/service/routes.js';
 
@@ -102,6 +103,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       await api.register(holdingsRoutes, { holdings: services.holdings });
       await api.register(interactionRoutes, { interactions: services.interactions });
       await api.register(customer360Routes, { view: services.customer360 });
+      await api.register(resolutionRoutes, { resolution: services.resolution, customers: services.customers, jobs: services.jobs });
       await api.register(salesRoutes, { sales: services.sales });
       await api.register(serviceRoutes, { service: services.service });
     },

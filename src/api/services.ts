@@ -5,6 +5,8 @@ import { AuditService } from '../modules/audit/service.js';
 import { OrgService } from '../modules/org/service.js';
 import { registerImportJobs } from '../modules/identity/import/jobs.js';
 import { CustomerService } from '../modules/identity/service.js';
+import { ResolutionService } from '../modules/identity/resolution.js';
+import { systemActor } from '../core/actor.js';
 import { HoldingsService } from '../modules/holdings/service.js';
 import { InteractionService } from '../modules/interactions/service.js';
 import { Customer360Service } from '../modules/customer360/service.js';
@@ -19,6 +21,10 @@ export function createServices(db: Database) {
   const customers = new CustomerService(db);
   const holdings = new HoldingsService(db);
   const interactions = new InteractionService(db);
+  const resolution = new ResolutionService(db);
+  jobs.register<{ full?: boolean }, unknown>('resolution', async (ctx) =>
+    resolution.run(systemActor(ctx.job.tenantId), { full: ctx.params.full, progress: (done, total) => ctx.progress(done, total) }),
+  );
   return {
     db,
     jobs,
@@ -26,6 +32,7 @@ export function createServices(db: Database) {
     audit: new AuditService(db),
     org,
     customers,
+    resolution,
     holdings,
     interactions,
     customer360: new Customer360Service(customers, holdings, interactions, org),

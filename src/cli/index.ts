@@ -6,6 +6,9 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerStatus } from './commands/status.js';
 import { registerImport } from './commands/import.js';
 import { registerDemo } from './commands/demo.js';
+import { registerResolve } from './commands/resolve.js';
+import { registerReview } from './commands/review.js';
+import { registerExport } from './commands/export.js';
 
 const program = new Command()
   .name('rapport')
@@ -19,5 +22,8 @@ registerMigrate(program);
 registerStatus(program);
 registerImport(program);
 registerDemo(program);
+registerResolve(program);
+registerReview(program);
+registerExport(program);
 
 program.parseAsync(process.argv).catch(reportError);
