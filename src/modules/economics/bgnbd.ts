@@ -214,6 +214,16 @@ export function bgnbdProbabilityAlive(params: BgNbdParams, x: number, tx: number
  */
 export function bgnbdExpectedPurchasesIfAlive(params: BgNbdParams, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
+  const { a } = params;
+  // (a−1) divides a bracket that also vanishes at a = 1; the function is smooth there, so the mean
+  // of its values just either side is its value to O(1e-12).
+  if (Math.abs(a - 1) < 1e-6) {
+    return (ifAlive({ ...params, a: 1 - 1e-6 }, t, x, T) + ifAlive({ ...params, a: 1 + 1e-6 }, t, x, T)) / 2;
+  }
+  return ifAlive(params, t, x, T);
+}
+
+function ifAlive(params: BgNbdParams, t: number, x: number, T: number): number {
   const { r, alpha, a, b } = params;
   const aT = alpha + T;
   const h = hyp2f1(r + x, b + x, a + b + x - 1, t / (aT + t));
@@ -228,10 +238,8 @@ export function bgnbdExpectedPurchases(params: BgNbdParams, t: number, x: number
 
 /** E[X(t)]: expected purchases in (0, t] of a customer just acquired at 0, FHL (2005) eq. 7. */
 export function bgnbdExpectedPurchasesPopulation(params: BgNbdParams, t: number): number {
-  if (t <= 0) return 0;
-  const { r, alpha, a, b } = params;
-  const h = hyp2f1(r, b, a + b - 1, t / (alpha + t));
-  return ((a + b - 1) / (a - 1)) * (1 - Math.exp(r * Math.log(alpha / (alpha + t))) * h);
+  // E[X(t)] is E[Y(t) | alive] of a customer with no history (x = 0, T = 0).
+  return bgnbdExpectedPurchasesIfAlive(params, t, 0, 0);
 }
 
 export function bgnbdModel(params: BgNbdParams): PurchaseModel {

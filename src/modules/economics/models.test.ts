@@ -140,3 +140,18 @@ describe('parameter recovery on simulated customers', () => {
     expect(() => fitBgNbd({ x: Float64Array.of(0, 0), tx: Float64Array.of(0, 0), T: Float64Array.of(3, 4) })).toThrow(ValidationError);
   });
 });
+
+describe('BG/NBD edge cases', () => {
+  it('is continuous through a = 1', () => {
+    const near = (a: number) => bgnbdExpectedPurchases({ ...BG, a }, 39, 2, 30.43, 38.86);
+    const at = near(1);
+    expect(Number.isFinite(at)).toBe(true);
+    expect(at).toBeCloseTo((near(1 - 1e-4) + near(1 + 1e-4)) / 2, 6);
+  });
+
+  it('scores a brand-new customer (T = 0) even with a tiny alpha', () => {
+    const e = bgnbdExpectedPurchases({ ...BG, alpha: 0.01 }, 52, 0, 0, 0);
+    expect(Number.isFinite(e)).toBe(true);
+    expect(e).toBeGreaterThan(bgnbdExpectedPurchases(BG, 52, 0, 0, 0));
+  });
+});
