@@ -266,7 +266,7 @@ const CLASSIFICATION: Record<string, Classification> = {
   'GET /api/v1/staff': { kind: 'read' },
   'PUT /api/v1/staff/:id/availability': {
     kind: 'write',
-    writes: (p) => [{ label: 'set another tenant’s user away', url: `/api/v1/staff/${byName(B, 'agent-MTG').userId}/availability`, payload: { available: false }, allowed: false }],
+    writes: () => [{ label: 'set another tenant’s user away', url: `/api/v1/staff/${byName(B, 'agent-MTG').userId}/availability`, payload: { available: false }, allowed: false }],
   },
   'GET /api/v1/customers/:id/relationship-manager': { kind: 'read', id: 'customer', mustFind: true },
   'PUT /api/v1/customers/:id/relationship-manager': {
