@@ -121,10 +121,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       },
     });
     // Client-side routes fall back to the app shell (a catch-all route: the problem handlers own the 404
-    // handler); unknown /api paths stay problem+json 404s.
-    app.get('/*', { config: { public: true }, schema: { hide: true } }, (req, reply) =>
-      req.url.startsWith('/api/') ? sendProblem(reply, 404, `No route ${req.method} ${req.url.split('?')[0]}`) : reply.sendFile('index.html'),
-    );
+    // handler). Unknown /api paths and missing files (an old build's chunk) stay problem+json 404s: serving
+    // the shell as JavaScript would fail in the browser with no clue why.
+    app.get('/*', { config: { public: true }, schema: { hide: true } }, (req, reply) => {
+      const pathname = req.url.split('?')[0];
+      return pathname.startsWith('/api/') || /\.[A-Za-z0-9]+$/.test(pathname) ? sendProblem(reply, 404, `No route ${req.method} ${pathname}`) : reply.sendFile('index.html');
+    });
   }
   return Object.assign(app, { services });
 }

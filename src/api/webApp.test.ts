@@ -48,6 +48,12 @@ describe('serving the web app', () => {
     expect(post.headers['content-type']).toContain('application/problem+json');
   });
 
+  it('answers a missing file (an old build’s chunk) with 404, not the app shell', async () => {
+    const res = await app.inject({ method: 'GET', url: '/assets/app-old999.js' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('still requires credentials for real API routes', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/customers' });
     expect(res.statusCode).toBe(401);

@@ -39,9 +39,9 @@ export function ProvenanceMarker({ field, provenance, records, directory }: Prop
   }
   const record = provenance.sourceRecordId ? records.get(provenance.sourceRecordId) : undefined;
   const divisionId = provenance.divisionId ?? record?.divisionId;
-  const division = divisionId ? directory.name(divisionId) : 'a division';
+  const division = divisionId ? directory.name(divisionId) : provenance.divisionLabel ?? 'a division';
   const system = record ? `${record.sourceCode} record ${record.externalId}` : provenance.sourceCode ?? 'a source record';
-  const detail = [`${field} from ${division}`, system, provenance.rule ? `rule: ${provenance.rule}` : null, provenance.at ? `as of ${formatDate(provenance.at)}` : null]
+  const detail = [`${field} from ${division}`, system, provenance.rule ? `rule: ${provenance.rule.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}` : null, provenance.at ? `as of ${formatDate(provenance.at)}` : null]
     .filter(Boolean)
     .join(' · ');
   return (

@@ -57,8 +57,8 @@ export function SourceRecordsPanel({ groups, hiddenElsewhere, directory }: { gro
                 </Group>
                 {group.records.map((r) => (
                   <Paper key={r.id} id={`record-${r.id}`} withBorder p="sm" radius="sm" className={classes.record} data-highlight={hash === `#record-${r.id}` || undefined}>
-                    <Group justify="space-between" wrap="nowrap" gap="xs">
-                      <Text fw={600} size="sm" truncate>
+                    <Group justify="space-between" align="flex-start" gap={4}>
+                      <Text fw={600} size="sm">
                         {r.fullName ?? ([r.givenName, r.familyName].filter(Boolean).join(' ') || 'No name recorded')}
                       </Text>
                       <Badge size="xs" variant="light" color="gray" tt="none" style={{ flexShrink: 0 }}>

@@ -4,7 +4,7 @@ import { IconArrowDownLeft, IconArrowUpRight, IconMessages } from '@tabler/icons
 import type { Customer360, Interaction, TouchPoint } from '../../../api/types';
 import type { DivisionDirectory } from '../../org/divisions';
 import { DivisionBadge } from '../../org/DivisionBadge';
-import { formatDateTime } from '../../../ui/format';
+import { formatDateTime, humanise } from '../../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/states';
 import { useTimeline } from '../queries';
 import { TOUCH_POINT_CODES, TOUCH_POINTS } from '../touchPoints';
@@ -100,7 +100,7 @@ export function InteractionTimeline({ customerId, divisionIds, directory, firstP
                 </Group>
                 {i.outcome && (
                   <Text size="sm" mt={4}>
-                    {i.outcome}
+                    {/^[a-z]+(_[a-z]+)+$/.test(i.outcome) ? humanise(i.outcome) : i.outcome}
                   </Text>
                 )}
               </Timeline.Item>
