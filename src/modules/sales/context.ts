@@ -8,6 +8,7 @@ import { toIsoDate } from './fulfilment/calendar.js';
 import { noCustomerEconomics, type CustomerEconomicsLookup } from './economics.js';
 import { noExperienceSignals, type ExperienceSignalsSource } from './measures/experience.js';
 import { DEFAULT_DISCOUNT_AUTHORITY, type DiscountAuthority } from './pricing/authority.js';
+import { SetupCache } from './cache.js';
 
 /** The API's first path segment, which the central permission check uses as the resource name. */
 export const RESOURCE = 'sales';
@@ -29,6 +30,8 @@ export interface SalesOptions {
   holidays?: string[];
   /** Days a new quote stays valid when the request does not say. */
   quoteValidDays?: number;
+  /** How long set-up data (catalogue, prices, offers) is reused between reads; 0 reads it every time. */
+  setupCacheMs?: number;
   now?: () => Date;
 }
 
@@ -41,7 +44,7 @@ export class SalesContext {
   holidays: string[];
   quoteValidDays: number;
   now: () => Date;
-
+  readonly cache: SetupCache;
   readonly customers: CustomerService;
   readonly org: OrgService;
 
@@ -59,6 +62,7 @@ export class SalesContext {
     this.holidays = opts.holidays ?? [];
     this.quoteValidDays = opts.quoteValidDays ?? 30;
     this.now = opts.now ?? (() => new Date());
+    this.cache = new SetupCache(opts.setupCacheMs ?? 30_000);
   }
 
   today(): string {

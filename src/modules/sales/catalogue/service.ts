@@ -50,11 +50,11 @@ export class CatalogueService {
 
   /** Products by code for pricing a quote: every code must exist, be active and belong to the division. */
   async productsForQuote(actor: Actor, divisionId: string, codes: readonly string[], at: (i: number) => string): Promise<Map<string, SalesProduct>> {
-    const unique = [...new Set(codes)];
-    const rows = unique.length
-      ? await this.db.orm.select().from(salesProducts).where(and(eq(salesProducts.tenantId, actor.tenantId), inArray(salesProducts.code, unique)))
-      : [];
-    const byCode = new Map(rows.map((r) => [r.code, r]));
+    const all = await this.ctx.cache.get(actor.tenantId, 'products', async () => {
+      const rows = await this.db.orm.select().from(salesProducts).where(eq(salesProducts.tenantId, actor.tenantId));
+      return new Map(rows.map((r) => [r.code, r]));
+    });
+    const byCode = new Map(codes.flatMap((c) => (all.has(c) ? [[c, all.get(c)!] as const] : [])));
     const issues: FieldIssue[] = [];
     codes.forEach((code, i) => {
       const p = byCode.get(code);
@@ -75,6 +75,7 @@ export class CatalogueService {
     if (clash) throw new ConflictError(`product code ${input.code} is taken`, [{ path: 'body/code', message: 'already taken' }]);
     const [row] = await this.db.orm.insert(salesProducts).values({ tenantId: actor.tenantId, ...input }).returning();
     noteChange(actor, { resource: 'sales-products', resourceId: row.id, action: 'create', after: row });
+    this.ctx.cache.invalidate(actor.tenantId);
     return row;
   }
 
@@ -86,6 +87,7 @@ export class CatalogueService {
     const [row] = await this.db.orm.update(salesProducts).set({ ...patch, updatedAt: new Date() })
       .where(and(eq(salesProducts.tenantId, actor.tenantId), eq(salesProducts.id, current.id))).returning();
     noteChange(actor, { resource: 'sales-products', resourceId: row.id, action: 'update', before: current, after: row });
+    this.ctx.cache.invalidate(actor.tenantId);
     return row;
   }
 
@@ -132,6 +134,7 @@ export class CatalogueService {
     if (existing.size) throw new ConflictError(`component ${input.code} exists`, [{ path: 'body/code', message: 'already taken' }]);
     const [row] = await this.db.orm.insert(salesComponents).values({ tenantId: actor.tenantId, ...input }).returning();
     noteChange(actor, { resource: 'sales-components', resourceId: row.id, action: 'create', after: row });
+    this.ctx.cache.invalidate(actor.tenantId);
     return row;
   }
 

@@ -24,6 +24,17 @@ describe('business-day calendar', () => {
     expect(isBusinessDay('2026-11-28')).toBe(false);
   });
 
+  it('skips whole weeks at once without holidays, to the same day as stepping (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: -300, max: 300 }), (offset, n) => {
+        const start = new Date(Date.UTC(2024, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
+        const end = addBusinessDays(start, n);
+        const stepped = n === 0 ? addBusinessDays(start, 0, new Set(['1900-01-01'])) : addBusinessDays(start, n, new Set(['1900-01-01']));
+        return end === stepped && (n <= 0 || businessDaysBetween(start, end) === n);
+      }),
+    );
+  });
+
   it('round-trips: n business days forward are n business days apart (property)', () => {
     const holidays = new Set(['2026-12-24', '2026-12-25', '2027-01-01']);
     fc.assert(

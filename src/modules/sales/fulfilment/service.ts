@@ -57,6 +57,7 @@ export class FulfilmentService {
     const callbackSecret = newSecret();
     const [row] = await this.db.orm.insert(salesFulfillers).values({ tenantId: actor.tenantId, ...input, holidays: input.holidays ?? [], callbackSecret }).returning();
     noteChange(actor, { resource: 'sales-fulfillers', resourceId: row.id, action: 'create', after: publicFulfiller(row) });
+    this.ctx.cache.invalidate(actor.tenantId);
     return { ...publicFulfiller(row), callbackSecret };
   }
 
@@ -67,6 +68,7 @@ export class FulfilmentService {
     const [row] = await this.db.orm.update(salesFulfillers).set({ ...patch, updatedAt: new Date() })
       .where(and(eq(salesFulfillers.tenantId, actor.tenantId), eq(salesFulfillers.id, current.id))).returning();
     noteChange(actor, { resource: 'sales-fulfillers', resourceId: row.id, action: 'update', before: publicFulfiller(current), after: publicFulfiller(row) });
+    this.ctx.cache.invalidate(actor.tenantId);
     return publicFulfiller(row);
   }
 
@@ -132,6 +134,7 @@ export class FulfilmentService {
       set: { leadTimeDays: values.leadTimeDays, capacityPerDay: values.capacityPerDay, stockOnHand: values.stockOnHand, unitCost: values.unitCost, updatedAt: new Date() },
     });
     noteChange(actor, { resource: 'sales-fulfillers', resourceId: fulfiller.id, action: 'update', after: input });
+    this.ctx.cache.invalidate(actor.tenantId);
     const [offer] = await this.listOffers(actor, { fulfiller: input.fulfiller, component: input.component });
     return offer;
   }
@@ -139,12 +142,17 @@ export class FulfilmentService {
   /** Offers of active fulfillers for these components, in the planner's shape. */
   async offersFor(tenantId: string, components: readonly string[]): Promise<FulfillerOffer[]> {
     if (!components.length) return [];
+    const wanted = new Set(components);
+    return (await this.ctx.cache.get(tenantId, 'offers', () => this.loadOffers(tenantId))).filter((o) => wanted.has(o.component));
+  }
+
+  private async loadOffers(tenantId: string): Promise<FulfillerOffer[]> {
     const rows = await this.db.orm
       .select({ offer: salesFulfillerOffers, f: salesFulfillers, component: salesComponents.code })
       .from(salesFulfillerOffers)
       .innerJoin(salesFulfillers, and(eq(salesFulfillers.tenantId, salesFulfillerOffers.tenantId), eq(salesFulfillers.id, salesFulfillerOffers.fulfillerId)))
       .innerJoin(salesComponents, and(eq(salesComponents.tenantId, salesFulfillerOffers.tenantId), eq(salesComponents.id, salesFulfillerOffers.componentId)))
-      .where(and(eq(salesFulfillerOffers.tenantId, tenantId), eq(salesFulfillers.status, 'active'), inArray(salesComponents.code, [...new Set(components)])));
+      .where(and(eq(salesFulfillerOffers.tenantId, tenantId), eq(salesFulfillers.status, 'active')));
     return rows.map(({ offer, f, component }) => ({
       fulfillerId: f.id,
       fulfiller: f.code,

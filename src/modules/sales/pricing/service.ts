@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or } from 'drizzle-orm';
-import { noteChange, type Actor } from '../../../core/actor.js';
+import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { noteChange, scopeOf, type Actor } from '../../../core/actor.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '../../../core/errors.js';
-import { requireDivision, requireSetup, scopeFilter, type SalesContext } from '../context.js';
+import { RESOURCE, requireDivision, requireSetup, scopeFilter, type SalesContext } from '../context.js';
 import { salesPriceListItems, salesPriceLists, salesPriceRules, salesProducts } from '../schema.js';
 import { isCurrency } from './money.js';
 import type { PriceListForPricing, PriceListItem, PriceRule, RuleCondition } from './model.js';
@@ -35,6 +35,12 @@ export interface NewPriceRule {
   active?: boolean;
 }
 
+/** The division scope of a read, applied in memory to cached rows (price lists have no owner). */
+function visible(actor: Actor, divisionId: string) {
+  if (scopeOf(actor, RESOURCE, 'read') === null) return false;
+  return !actor.divisionIds || actor.divisionIds.includes(divisionId);
+}
+
 const ruleOf = (r: PriceRuleRow): PriceRule => ({
   code: r.code,
   name: r.name,
@@ -62,11 +68,13 @@ export class PricingService {
   }
 
   async getPriceList(actor: Actor, idOrCode: string): Promise<PriceListRow> {
-    const isId = /^[0-9a-f-]{36}$/i.test(idOrCode);
-    const [row] = await this.db.orm.select().from(salesPriceLists)
-      .where(and(eq(salesPriceLists.tenantId, actor.tenantId), isId ? eq(salesPriceLists.id, idOrCode) : eq(salesPriceLists.code, idOrCode), scopeFilter(actor, 'read', salesPriceLists.divisionId)));
-    if (!row) throw new NotFoundError('price list', idOrCode);
+    const row = (await this.allLists(actor.tenantId)).find((l) => l.id === idOrCode || l.code === idOrCode);
+    if (!row || !visible(actor, row.divisionId)) throw new NotFoundError('price list', idOrCode);
     return row;
+  }
+
+  private allLists(tenantId: string) {
+    return this.ctx.cache.get(tenantId, 'price-lists', () => this.db.orm.select().from(salesPriceLists).where(eq(salesPriceLists.tenantId, tenantId)));
   }
 
   async getPriceListWithItems(actor: Actor, idOrCode: string) {
@@ -114,6 +122,7 @@ export class PricingService {
       return row;
     });
     noteChange(actor, { resource: 'sales-price-lists', resourceId: list.id, action: 'create', after: { ...list, items } });
+    this.ctx.cache.invalidate(actor.tenantId);
     return { ...list, items };
   }
 
@@ -124,6 +133,7 @@ export class PricingService {
     const [row] = await this.db.orm.update(salesPriceLists).set({ ...patch, updatedAt: new Date() })
       .where(and(eq(salesPriceLists.tenantId, actor.tenantId), eq(salesPriceLists.id, current.id))).returning();
     noteChange(actor, { resource: 'sales-price-lists', resourceId: row.id, action: 'update', before: current, after: row });
+    this.ctx.cache.invalidate(actor.tenantId);
     return { ...row, items: await this.itemsOf(actor.tenantId, row.id) };
   }
 
@@ -138,6 +148,7 @@ export class PricingService {
       set: { basePrice: values.basePrice, components: values.components, floorPrice: values.floorPrice, floorPercentOfList: values.floorPercentOfList, updatedAt: new Date() },
     });
     noteChange(actor, { resource: 'sales-price-lists', resourceId: list.id, action: 'update', after: item });
+    this.ctx.cache.invalidate(actor.tenantId);
     return this.getPriceListWithItems(actor, list.id);
   }
 
@@ -177,22 +188,19 @@ export class PricingService {
       if (list.validFrom > q.at) throw new UnprocessableError(`price list ${list.code} is valid only from ${list.validFrom}`, [{ path: 'body/priceList', message: `valid from ${list.validFrom}` }]);
       return list;
     }
-    const [list] = await this.db.orm.select().from(salesPriceLists)
-      .where(and(
-        eq(salesPriceLists.tenantId, actor.tenantId),
-        eq(salesPriceLists.divisionId, q.divisionId),
-        q.currency ? eq(salesPriceLists.currency, q.currency) : undefined,
-        lte(salesPriceLists.validFrom, q.at),
-        or(isNull(salesPriceLists.validTo), gte(salesPriceLists.validTo, q.at)),
-      ))
-      .orderBy(desc(salesPriceLists.validFrom), asc(salesPriceLists.code))
-      .limit(1);
+    const [list] = (await this.allLists(actor.tenantId))
+      .filter((l) => l.divisionId === q.divisionId && (!q.currency || l.currency === q.currency) && l.validFrom <= q.at && (l.validTo === null || l.validTo >= q.at))
+      .sort((a, b) => (a.validFrom !== b.validFrom ? (a.validFrom > b.validFrom ? -1 : 1) : a.code < b.code ? -1 : 1));
     if (!list) throw new UnprocessableError(`no price list of this division${q.currency ? ` in ${q.currency}` : ''} is valid on ${q.at}`);
     return list;
   }
 
   /** What the pure engine needs: the list with its items and the rules that apply to it. */
-  async pricingInputs(tenantId: string, list: PriceListRow): Promise<{ priceList: PriceListForPricing; rules: PriceRule[] }> {
+  pricingInputs(tenantId: string, list: PriceListRow): Promise<{ priceList: PriceListForPricing; rules: PriceRule[] }> {
+    return this.ctx.cache.get(tenantId, `inputs:${list.id}`, () => this.loadPricingInputs(tenantId, list));
+  }
+
+  private async loadPricingInputs(tenantId: string, list: PriceListRow): Promise<{ priceList: PriceListForPricing; rules: PriceRule[] }> {
     const [items, rules] = await Promise.all([
       this.itemsOf(tenantId, list.id),
       this.db.orm.select().from(salesPriceRules).where(and(
@@ -232,6 +240,7 @@ export class PricingService {
     if (clash) throw new ConflictError(`rule ${input.code} exists`, [{ path: 'body/code', message: 'already taken' }]);
     const [row] = await this.db.orm.insert(salesPriceRules).values({ tenantId: actor.tenantId, ...input, priceListId: input.priceListId ?? null }).returning();
     noteChange(actor, { resource: 'sales-price-rules', resourceId: row.id, action: 'create', after: row });
+    this.ctx.cache.invalidate(actor.tenantId);
     return row;
   }
 
@@ -245,6 +254,7 @@ export class PricingService {
     const [row] = await this.db.orm.update(salesPriceRules).set({ ...patch, updatedAt: new Date() })
       .where(and(eq(salesPriceRules.tenantId, actor.tenantId), eq(salesPriceRules.id, current.id))).returning();
     noteChange(actor, { resource: 'sales-price-rules', resourceId: row.id, action: 'update', before: current, after: row });
+    this.ctx.cache.invalidate(actor.tenantId);
     return row;
   }
 }
