@@ -194,6 +194,53 @@ const CLASSIFICATION: Record<string, Classification> = {
     },
   },
 
+  // Identity resolution: merges, splits and decisions change who a customer is; only refusals are probed,
+  // since a successful merge would reshape the fixture the other checks rely on.
+  'POST /api/v1/resolution-runs': { kind: 'write' },
+  'GET /api/v1/review-pairs': { kind: 'read' },
+  'POST /api/v1/review-pairs/:id/decision': {
+    kind: 'write',
+    writes: () => [{ label: 'decide a pair that does not exist here', url: `/api/v1/review-pairs/${B.customers[0].id}/decision`, payload: { verdict: 'accept' }, allowed: false }],
+  },
+  'POST /api/v1/customers/:id/merge': {
+    kind: 'write',
+    writes: (p) => {
+      const mine = A.customers.find((c) => sees(p, c));
+      const theirs = A.customers.filter((c) => !sees(p, c));
+      return [
+        ...(mine ? theirs.map((c) => ({ label: `merge ${c.id} (outside one’s divisions) into one’s own`, url: `/api/v1/customers/${mine.id}/merge`, payload: { otherCustomerId: c.id }, allowed: false })) : []),
+        ...theirs.map((c) => ({ label: `merge into ${c.id} (outside one’s divisions)`, url: `/api/v1/customers/${c.id}/merge`, payload: { otherCustomerId: (mine ?? A.customers[0]).id }, allowed: false })),
+        { label: 'merge another tenant’s customer', url: `/api/v1/customers/${A.customers[0].id}/merge`, payload: { otherCustomerId: B.customers[1].id }, allowed: false },
+      ];
+    },
+  },
+  'POST /api/v1/customers/:id/split': {
+    kind: 'write',
+    writes: (p) => [
+      ...A.customers.filter((c) => !sees(p, c)).map((c) => ({ label: `split ${c.id} (outside one’s divisions)`, url: `/api/v1/customers/${c.id}/split`, payload: { sourceRecordIds: [A.sourceRecords[0].id] }, allowed: false })),
+      { label: 'split another tenant’s customer', url: `/api/v1/customers/${B.customers[0].id}/split`, payload: { sourceRecordIds: [B.sourceRecords[0].id] }, allowed: false },
+    ],
+  },
+  'POST /api/v1/customers/:id/unmerge': {
+    kind: 'write',
+    writes: (p) => [
+      ...A.customers.filter((c) => !sees(p, c)).map((c) => ({ label: `unmerge ${c.id} (outside one’s divisions)`, url: `/api/v1/customers/${c.id}/unmerge`, payload: {}, allowed: false })),
+      { label: 'unmerge another tenant’s customer', url: `/api/v1/customers/${B.customers[0].id}/unmerge`, payload: {}, allowed: false },
+    ],
+  },
+  'POST /api/v1/match-decisions': {
+    kind: 'write',
+    writes: (p) => {
+      const visible = A.sourceRecords.find((r) => sees(p, r));
+      const hidden = A.sourceRecords.filter((r) => !sees(p, r));
+      return [
+        ...(visible ? hidden.slice(0, 2).map((r) => ({ label: `link one’s record to ${r.id} (outside one’s divisions)`, payload: { recordA: visible.id, recordB: r.id, decision: 'same' }, allowed: false })) : []),
+        { label: 'link another tenant’s records', payload: { recordA: B.sourceRecords[0].id, recordB: B.sourceRecords[1].id, decision: 'same' }, allowed: false },
+      ];
+    },
+  },
+  'GET /api/v1/customers/:id/history': { kind: 'read', id: 'customer', mustFind: true },
+
   // Service capability (cases, SLAs, lifecycle, surveys, alarms, routing).
   'GET /api/v1/cases': { kind: 'read' },
   'POST /api/v1/cases': {
