@@ -378,5 +378,5 @@ export function who(actor: Actor): { actorUserId: string | null; actorKind: stri
 }
 
 function planEvents(plan: EscalationPlan, at: Date): NewEvent[] {
-  return plan.events.map((e) => ({ ...e, at, actorUserId: null, actorKind: 'sla' }));
+  return plan.events.map((e) => ({ ...e, at, actorUserId: null, actorKind: 'sla-check' }));
 }
