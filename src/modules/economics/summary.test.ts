@@ -46,6 +46,15 @@ describe('buildSummary', () => {
     expect(s.warnings).toEqual([{ path: 'calibrationEnd', message: expect.stringContaining('1 customers first purchased after 2024-03-31') }]);
   });
 
+  it('orders a heavy buyer\'s purchases whatever the input order', () => {
+    // 40 purchase days (beyond the insertion-sort cut-off) given newest first.
+    const tx = Array.from({ length: 40 }, (_, i) => ({ customerId: 'heavy', date: new Date(Date.UTC(2024, 0, 40 - i)), amount: 40 - i }));
+    const s = buildSummary(tx, opts);
+    expect(s.x[0]).toBe(39);
+    expect(s.tx[0]).toBeCloseTo(39 / 7, 12);
+    expect(s.monetary[0]).toBeCloseTo((820 - 1) / 39, 12);
+  });
+
   it('measures time in the chosen period', () => {
     const tx = [
       { customerId: 'a', date: '2024-01-01', amount: 1 },

@@ -147,6 +147,7 @@ export function buildSummary(transactions: readonly Transaction[], options: Summ
   const amt = new Float64Array(n);
   const valid = new Uint8Array(n);
   const index = new Map<string, number>();
+  const dayCache = new Map<string, number | null>();
   const ids: string[] = [];
   const issues: FieldIssue[] = [];
   let invalid = 0;
@@ -162,7 +163,14 @@ export function buildSummary(transactions: readonly Transaction[], options: Summ
       report(`transactions/${i}/customerId`, 'missing customer id');
       ok = false;
     }
-    const d = parseDay(t?.date);
+    const raw = t?.date;
+    let d: number | null;
+    if (typeof raw === 'string') {
+      // Event logs repeat a few hundred distinct days millions of times: parse each once.
+      const hit = dayCache.get(raw);
+      if (hit === undefined) dayCache.set(raw, (d = parseDay(raw)));
+      else d = hit;
+    } else d = parseDay(raw);
     if (d === null) {
       report(`transactions/${i}/date`, `cannot read ${JSON.stringify(t?.date)} as a date`);
       ok = false;
@@ -240,10 +248,8 @@ export function buildSummary(transactions: readonly Transaction[], options: Summ
   for (let c = 0; c < m; c++) {
     const lo = start[c];
     const hi = start[c + 1];
-    order.length = 0;
-    for (let k = lo; k < hi; k++) order.push(k);
-    order.sort((p, q) => sortedDay[p] - sortedDay[q]);
-    const d0 = sortedDay[order[0]];
+    sortSegmentByDay(sortedDay, sortedAmt, lo, hi, order);
+    const d0 = sortedDay[lo];
     if (d0 > calEnd) {
       // Not yet a customer at the calibration end: the models have nothing to say about them.
       lateCustomers++;
@@ -256,7 +262,7 @@ export function buildSummary(transactions: readonly Transaction[], options: Summ
     let holdX = 0;
     let holdV = 0;
     let prevDay = -Infinity;
-    for (const k of order) {
+    for (let k = lo; k < hi; k++) {
       const d = sortedDay[k];
       const a = sortedAmt[k];
       if (d <= calEnd) {
@@ -309,6 +315,34 @@ export function buildSummary(transactions: readonly Transaction[], options: Summ
     holdoutByPeriod,
     warnings,
   };
+}
+
+/** Sorts one customer's rows by day in place: insertion sort for the usual handful, index sort beyond. */
+function sortSegmentByDay(day: Int32Array, amt: Float64Array, lo: number, hi: number, order: number[]): void {
+  if (hi - lo <= 32) {
+    for (let i = lo + 1; i < hi; i++) {
+      const d = day[i];
+      const a = amt[i];
+      let j = i - 1;
+      while (j >= lo && day[j] > d) {
+        day[j + 1] = day[j];
+        amt[j + 1] = amt[j];
+        j--;
+      }
+      day[j + 1] = d;
+      amt[j + 1] = a;
+    }
+    return;
+  }
+  order.length = 0;
+  for (let k = lo; k < hi; k++) order.push(k);
+  order.sort((p, q) => day[p] - day[q]);
+  const d = order.map((k) => day[k]);
+  const a = order.map((k) => amt[k]);
+  for (let k = lo; k < hi; k++) {
+    day[k] = d[k - lo];
+    amt[k] = a[k - lo];
+  }
 }
 
 export interface CompressedRfData {
