@@ -13,13 +13,16 @@ import { ConflictError, ValidationError } from '../../core/errors.js';
 import { DEFAULT_TENANT } from '../../core/ids.js';
 import { AccessService } from '../access/service.js';
 import { HoldingsService } from '../holdings/service.js';
-import { sha256, stableStringify } from '../identity/import/hashing.js';
-import { normalisePerson } from '../identity/normalise.js';
 import { OrgService } from '../org/service.js';
 import { sourceSystems } from '../org/schema.js';
 import { users } from '../access/schema.js';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { DIVISIONS, type DivisionCode } from './divisions.js';
-import { generateBank, MIN_CUSTOMERS, type DemoHousehold } from './generator.js';
+import { MIN_CUSTOMERS, type DemoOptions } from './generator.js';
+import { BULK_TABLES, COLUMNS, csvBatches, type BulkTable, type CsvBatch, type DemoOrg } from './csv.js';
+import type { CsvWorkerData } from './csvWorker.js';
 import { DEMO_PASSWORD, STAFF, TEAMS } from './staff.js';
 
 export const DEFAULT_CUSTOMERS = 10_000;
@@ -35,11 +38,13 @@ export interface LoadDemoOptions {
   force?: boolean;
   /** Rows buffered before a COPY round (all tables together). */
   batchRows?: number;
+  /**
+   * Generate in the loader's own thread instead of a worker. The worker lets generation and normalisation of
+   * the next batch overlap the database's work on the current one; the rows are the same either way.
+   */
+  inProcess?: boolean;
   onProgress?: (p: { customers: number; total: number; rows: number }) => void;
 }
-
-export const BULK_TABLES = ['source_records', 'demo_truth', 'accounts', 'interactions'] as const;
-export type BulkTable = (typeof BULK_TABLES)[number];
 
 export interface DemoLoadSummary {
   tenantId: string;
@@ -57,66 +62,6 @@ export interface DemoLoadSummary {
   password: string;
 }
 
-export const COLUMNS: Record<BulkTable, string[]> = {
-  source_records: [
-    'tenant_id', 'id', 'source_system_id', 'external_id', 'given_name', 'family_name', 'full_name', 'search_name', 'date_of_birth',
-    'email', 'phone', 'street_number', 'address_line1', 'address_line2', 'locality', 'postcode', 'region', 'country', 'national_id',
-    'raw', 'content_hash', 'source_updated_at',
-  ],
-  demo_truth: ['tenant_id', 'source_record_id', 'person_key', 'household_key', 'quirks'],
-  accounts: ['tenant_id', 'id', 'source_record_id', 'product_id', 'division_id', 'account_number', 'status', 'opened_on', 'closed_on', 'balance'],
-  interactions: [
-    'tenant_id', 'id', 'source_record_id', 'division_id', 'touch_point', 'direction', 'occurred_at', 'subject', 'outcome', 'sentiment', 'cost',
-    'staff_user_id',
-  ],
-};
-
-/** One CSV field for COPY: unquoted empty is NULL, so empty strings must be quoted. */
-export function csvField(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return String(v);
-  if (v === '' || /[",\n\r\\]/.test(v)) return `"${v.replace(/"/g, '""')}"`;
-  return v;
-}
-
-const csvLine = (fields: (string | number | null | undefined)[]) => `${fields.map(csvField).join(',')}\n`;
-
-/** Ids of everything the bulk rows point at, keyed by the codes the generator uses. */
-export interface DemoOrg {
-  divisionId: Record<DivisionCode, string>;
-  sourceSystemId: Record<DivisionCode, string>;
-  productId: Record<string, string>;
-  userId: Record<string, string>;
-}
-
-/** Turns one generated household into CSV lines per table. Pure apart from the hash, so the benchmark reuses it. */
-export function householdCsv(tenantId: string, org: DemoOrg, h: DemoHousehold, out: Record<BulkTable, string[]>) {
-  const formats = DATE_FORMATS;
-  for (const r of h.records) {
-    const { person } = normalisePerson(r.canonical, { dateFormats: formats[r.division], defaultCountry: 'US' });
-    const contentHash = sha256(stableStringify({ person, raw: r.raw }));
-    out.source_records.push(csvLine([
-      tenantId, r.id, org.sourceSystemId[r.division], person.externalId, person.givenName, person.familyName, person.fullName, person.searchName,
-      person.dateOfBirth, person.email, person.phone, person.streetNumber, person.addressLine1, person.addressLine2, person.locality,
-      person.postcode, person.region, person.country, person.nationalId, JSON.stringify(r.raw), contentHash, r.sourceUpdatedAt,
-    ]));
-    out.demo_truth.push(csvLine([tenantId, r.id, r.personKey, r.householdKey, `{${r.quirks.join(',')}}`]));
-  }
-  for (const a of h.accounts) {
-    out.accounts.push(csvLine([
-      tenantId, a.id, a.sourceRecordId, org.productId[a.productCode], org.divisionId[a.division], a.accountNumber, a.status, a.openedOn,
-      a.closedOn, a.balance,
-    ]));
-  }
-  for (const i of h.interactions) {
-    out.interactions.push(csvLine([
-      tenantId, i.id, i.sourceRecordId, org.divisionId[i.division], i.touchPoint, i.direction, i.occurredAt, i.subject, i.outcome,
-      i.sentiment, i.cost, i.staffEmail ? org.userId[i.staffEmail] : null,
-    ]));
-  }
-}
-
-const DATE_FORMATS = Object.fromEntries(DIVISIONS.map((d) => [d.code, d.dateFormats])) as Record<DivisionCode, string[]>;
 
 export async function countSourceRecords(db: Database, tenantId = DEFAULT_TENANT): Promise<number> {
   const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM source_records WHERE tenant_id = $1', [tenantId]);
@@ -124,6 +69,8 @@ export async function countSourceRecords(db: Database, tenantId = DEFAULT_TENANT
 }
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+export { BULK_TABLES, COLUMNS, type BulkTable } from './csv.js';
 
 export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Promise<DemoLoadSummary> {
   const started = performance.now();
@@ -154,32 +101,23 @@ export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Pr
 
   const checkLater = await deferForeignKeyChecks(db);
   const rows: Record<BulkTable, number> = { source_records: 0, demo_truth: 0, accounts: 0, interactions: 0 };
-  let pending: Record<BulkTable, string[]> = emptyBuffers();
-  let pendingRows = 0;
-  let people = 0;
   let copyMs = 0;
-  const flush = async () => {
-    // Parents first: accounts, interactions and truth reference the source records of the same batch.
-    for (const table of BULK_TABLES) {
-      const lines = pending[table];
-      if (!lines.length) continue;
-      const t0 = performance.now();
-      await db.copyCsv(table, COLUMNS[table], lines.join(''));
-      copyMs += performance.now() - t0;
-      rows[table] += lines.length;
-    }
-    pending = emptyBuffers();
-    pendingRows = 0;
-    opts.onProgress?.({ customers: people, total: customers, rows: totalOf(rows) });
-  };
+  let people = 0;
+  const options = { customers, seed, asOf };
+  const batches = opts.inProcess ? inProcessBatches(tenantId, org, options, batchRows) : workerBatches({ tenantId, org, options, batchRows, window: 2 });
   try {
-    for (const household of generateBank({ customers, seed, asOf })) {
-      householdCsv(tenantId, org, household, pending);
-      people += household.people.length;
-      pendingRows += household.records.length * 2 + household.accounts.length + household.interactions.length;
-      if (pendingRows >= batchRows) await flush();
+    for await (const batch of batches) {
+      // Parents first: accounts, interactions and truth reference the source records of the same batch.
+      for (const table of BULK_TABLES) {
+        if (!batch.rows[table]) continue;
+        const t0 = performance.now();
+        await db.copyCsv(table, COLUMNS[table], batch.csv[table]);
+        copyMs += performance.now() - t0;
+        rows[table] += batch.rows[table];
+      }
+      people = batch.people;
+      opts.onProgress?.({ customers: people, total: customers, rows: totalOf(rows) });
     }
-    await flush();
   } finally {
     if (checkLater) await db.query('SET session_replication_role = origin');
   }
@@ -243,9 +181,62 @@ export async function verifyForeignKeys(db: Database, tenantId: string): Promise
   }
 }
 
+async function* inProcessBatches(tenantId: string, org: DemoOrg, options: DemoOptions, batchRows: number): AsyncGenerator<CsvBatch> {
+  yield* csvBatches(tenantId, org, options, batchRows);
+}
+
+/**
+ * Batches from a worker thread, acknowledged one by one once the database has taken them. Run from the
+ * TypeScript sources (tests, tsx), the worker needs tsx's loader too; the built JavaScript needs nothing.
+ */
+/** A worker entry (an ES module in a data: URL) that loads a TypeScript module through tsx's API. */
+function tsxBootstrap(entry: URL): URL {
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const code = `import { tsImport } from ${JSON.stringify(api)};\nawait tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(import.meta.url)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}
+
+async function* workerBatches(data: CsvWorkerData): AsyncGenerator<CsvBatch> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  // Hooks registered in this thread (tsx, vitest) do not reach a worker: from the sources, load the entry
+  // through tsx's API inside the worker; the built JavaScript needs nothing.
+  const worker = fromSource ? new Worker(tsxBootstrap(new URL('./csvWorker.ts', import.meta.url)), { workerData: data }) : new Worker(new URL('./csvWorker.js', import.meta.url), { workerData: data });
+  const queue: (CsvBatch | null)[] = [];
+  let failure: Error | null = null;
+  let notify: (() => void) | null = null;
+  const wake = () => {
+    notify?.();
+    notify = null;
+  };
+  worker.on('message', (m: CsvBatch | null) => {
+    queue.push(m);
+    wake();
+  });
+  worker.on('error', (err) => {
+    failure = err;
+    wake();
+  });
+  worker.on('exit', (code) => {
+    failure ??= new Error(`the demo generator worker stopped (exit code ${code}) before finishing`);
+    wake();
+  });
+  try {
+    for (;;) {
+      while (!queue.length && !failure) await new Promise<void>((resolve) => (notify = resolve));
+      const next = queue.shift();
+      if (next === null) return;
+      if (next === undefined) throw failure;
+      yield next;
+      worker.postMessage('done');
+    }
+  } finally {
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
+}
+
 const secs = (ms: number) => Math.round(ms / 10) / 100;
 const totalOf = (rows: Record<BulkTable, number>) => Object.values(rows).reduce((a, b) => a + b, 0);
-const emptyBuffers = (): Record<BulkTable, string[]> => ({ source_records: [], demo_truth: [], accounts: [], interactions: [] });
 
 /**
  * Divisions, source systems (with their layouts), teams, the product catalogue and staff, through the services
