@@ -111,7 +111,8 @@ export function deterministicLinks(t: PersonTable, rules: DeterministicRule[], o
           const key = i * 4294967296 + j;
           if (seen.has(key)) continue;
           if (rule.requireName) {
-            if (!familyAgrees(t, i, j) || givenCompatible(t, i, j) === false) continue;
+            // A father and son share the home phone and often the name: the birth date tells them apart.
+            if (!familyAgrees(t, i, j) || givenCompatible(t, i, j) === false || dobClearlyDiffers(t, i, j)) continue;
           } else if (givenCompatible(t, i, j) === false && dobClearlyDiffers(t, i, j)) {
             continue;
           }

@@ -176,8 +176,9 @@ export class ResolutionService {
     let result: ResolveResult;
     let recordsById: Map<string, ResolveRecord & { kind: RecordRow['kind'] }>;
     if (incremental && cached && last?.watermark) {
-      const changed = await this.loadRecords(tenantId, 'AND (r.updated_at >= $3 OR NOT EXISTS (SELECT 1 FROM customer_links l WHERE l.tenant_id = r.tenant_id AND l.source_record_id = r.id))', [last.watermark]);
+      const changed = await this.loadRecords(tenantId, "AND (r.updated_at >= $3::timestamptz - interval '5 minutes' OR NOT EXISTS (SELECT 1 FROM customer_links l WHERE l.tenant_id = r.tenant_id AND l.source_record_id = r.id))", [last.watermark]);
       result = resolveIncremental(cached.state, changed, { decisions, newClusterId: newId });
+      // (The overlap covers records whose import transaction began before the watermark but committed after it.)
       // Survivorship needs every member of the touched clusters, not only the changed ones.
       const memberIds = result.clusters.flatMap((c) => c.records);
       recordsById = new Map((await this.loadByIds(tenantId, memberIds)).map((r) => [r.id, r]));
