@@ -9,6 +9,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerResolve } from './commands/resolve.js';
 import { registerReview } from './commands/review.js';
 import { registerExport } from './commands/export.js';
+import { registerSales } from './commands/sales.js';
 
 const program = new Command()
   .name('rapport')
@@ -25,5 +26,6 @@ registerDemo(program);
 registerResolve(program);
 registerReview(program);
 registerExport(program);
+registerSales(program);
 
 program.parseAsync(process.argv).catch(reportError);

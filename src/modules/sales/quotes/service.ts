@@ -132,8 +132,8 @@ export class QuoteService {
     requireDivision(actor, req.divisionId);
     if (!!req.customerId === !!req.prospect) throw new ValidationError('name a customer or a prospect', [{ path: 'body/customerId', message: 'give customerId or prospect, not both' }]);
     const at = this.ctx.today();
-    if (req.customerId) await this.ctx.customers.getCustomer(actor, req.customerId);
-    const [profile, priceListRow] = await Promise.all([
+    const [, profile, priceListRow] = await Promise.all([
+      req.customerId ? this.ctx.customers.getCustomer(actor, req.customerId) : null,
       req.customerId ? this.ctx.economics.profileOf(actor.tenantId, req.customerId) : Promise.resolve(null),
       this.pricing.resolvePriceList(actor, { divisionId: req.divisionId, priceList: req.priceList, currency: req.currency, at }),
     ]);
