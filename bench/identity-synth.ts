@@ -73,10 +73,22 @@ export function createGenerator(seed: number) {
   const syllableName = (parts: number) => Array.from({ length: parts }, () => pick(SYLLABLES)).join('');
   const towns = Array.from({ length: 800 }, () => syllableName(2));
   const streets = Array.from({ length: 20000 }, () => syllableName(2));
-  const rareSurnames = Array.from({ length: 60000 }, () => syllableName(2 + Math.floor(random() * 2)));
+  const rareSurnames = Array.from({ length: 150000 }, () => syllableName(2 + Math.floor(random() * 2)));
+  const rareGiven = Array.from({ length: 3000 }, () => syllableName(2));
   const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
   const letters = 'ABCDEFGHJKLMNPRSTUWXYZ';
   let nextPerson = 0;
+  const emailsTaken = new Set<string>();
+  /** An address belongs to one person: a taken one gets digits, as the provider would insist. */
+  function uniqueEmail(given: string, family: string): string {
+    const domain = pick(DOMAINS);
+    let local = `${given}${random() < 0.5 ? '.' : ''}${family}${random() < 0.6 ? digits(2) : ''}`;
+    // Gmail ignores dots: john.smith@ and johnsmith@ are one mailbox.
+    const key = (l: string) => `${domain === 'gmail.com' ? l.replace(/\./g, '') : l}@${domain}`;
+    while (emailsTaken.has(key(local))) local += digits(1);
+    emailsTaken.add(key(local));
+    return `${local}@${domain}`;
+  }
 
   const titleCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -92,15 +104,17 @@ export function createGenerator(seed: number) {
   }
 
   function newPerson(): Person {
-    const given = zipf(GIVEN, 2);
-    const family = random() < 0.55 ? zipf(SURNAMES, 2) : pick(rareSurnames);
+    // Roughly the UK's shape: the 100 commonest surnames cover about a fifth of people (Smith ~1.3%), the
+    // 200 commonest given names most of them.
+    const given = random() < 0.85 ? zipf(GIVEN, 1.6) : pick(rareGiven);
+    const family = random() < 0.2 ? zipf(SURNAMES, 1.6) : pick(rareSurnames);
     const dob: [number, number, number] = [1930 + Math.floor(random() * 76), 1 + Math.floor(random() * 12), 1 + Math.floor(random() * 28)];
     const town = zipf(towns, 2);
     return {
       given,
       family,
       dob,
-      email: random() < 0.75 ? `${given}${random() < 0.5 ? '.' : ''}${family}${random() < 0.6 ? digits(2) : ''}@${pick(DOMAINS)}` : null,
+      email: random() < 0.75 ? uniqueEmail(given, family) : null,
       phone: random() < 0.7 ? `07${digits(3)} ${digits(6)}` : null,
       nid: random() < 0.6 ? `${pick([...letters])}${pick([...letters])}${digits(6)}${pick(['A', 'B', 'C', 'D'])}` : null,
       street: 1 + Math.floor(random() * 200),

@@ -55,6 +55,8 @@ const initial = (s: string | null) => (s ? s.charCodeAt(0) : -1);
 /** Key of two non-negative integer parts, or null when either is missing. Parts stay below 2^26. */
 const pair = (x: number, y: number) => (x < 0 || y < 0 ? null : x * 67_108_864 + y);
 
+// Name-only keys grow with the population (John Smith): capped lower than identifier keys.
+const MEDIUM = 60;
 const LOOSE = 25;
 
 /** The default rules, strongest first. Each is selective on its own; the union is what gives recall. */
@@ -65,7 +67,7 @@ export function defaultBlockingRules(): BlockingRule[] {
     { name: 'phone', key: (t, r) => nullIfNeg(code(t, 'phone', r)) },
     { name: 'dob + given initial', key: (t, r) => pair(t.dob.data[r], initial(value(t, 'givenCanon', r))) },
     { name: 'dob + family initial', key: (t, r) => pair(t.dob.data[r], initial(value(t, 'family', r))) },
-    { name: 'given (nickname key) + family', key: (t, r) => pair(code(t, 'givenCanon', r), code(t, 'family', r)) },
+    { name: 'given (nickname key) + family', key: (t, r) => pair(code(t, 'givenCanon', r), code(t, 'family', r)), maxBlockSize: MEDIUM },
     {
       name: 'family soundex + given initial + birth year',
       key: (t, r) => {
@@ -74,6 +76,7 @@ export function defaultBlockingRules(): BlockingRule[] {
         const s = code(t, 'familySoundex', r);
         return d < 0 || g < 0 || s < 0 ? null : pair(s, ((d / 10000) | 0) * 256 + g);
       },
+      maxBlockSize: MEDIUM,
     },
     {
       name: 'postcode + family prefix',
@@ -93,10 +96,12 @@ export function defaultBlockingRules(): BlockingRule[] {
         const g = code(t, 'givenPhon', r);
         const f = code(t, 'familyPhon', r);
         if (g < 0 || f < 0) return null;
-        const gs = t.cols[COL.givenPhon].values[g];
-        const fs = t.cols[COL.familyPhon].values[f];
-        return gs < fs ? `${gs}|${fs}` : `${fs}|${gs}`;
+        const ids = sharedIds(t, 'phonetic');
+        const x = ids.of(t.cols[COL.givenPhon], g, 'g');
+        const y = ids.of(t.cols[COL.familyPhon], f, 'f');
+        return x < y ? pair(x, y) : pair(y, x);
       },
+      maxBlockSize: MEDIUM,
     },
     { name: 'street number + address', key: (t, r) => pair(code(t, 'street', r), code(t, 'address1', r)) },
     { name: 'dob + locality', key: (t, r) => pair(t.dob.data[r], code(t, 'locality', r)) },
@@ -113,8 +118,8 @@ export function defaultBlockingRules(): BlockingRule[] {
       // A transposition of two digits keeps the multiset of characters.
       name: 'national id characters (sorted)',
       key: (t, r) => {
-        const v = value(t, 'nationalId', r);
-        return v ? `#${[...v].sort().join('')}` : null;
+        const c = code(t, 'nationalId', r);
+        return c < 0 ? null : sharedIds(t, 'sorted national id').of(t.cols[COL.nationalId], c, 'n', (v) => [...v].sort().join(''));
       },
     },
     { name: 'email user name', key: (t, r) => nullIfNeg(code(t, 'emailUser', r)) },
@@ -135,8 +140,104 @@ export function defaultBlockingRules(): BlockingRule[] {
   ];
 }
 
+/**
+ * Integer ids for derived strings (a phonetic code from either name column, a national id's sorted characters),
+ * cached per column code so that a key costs no string work after the first row holding a value.
+ */
+class SharedIds {
+  private readonly ids = new Map<string, number>();
+  private readonly byColumn = new Map<string, number[]>();
+  of(column: { values: string[] }, code: number, tag: string, derive: (v: string) => string = (v) => v): number {
+    let cache = this.byColumn.get(tag);
+    if (!cache) this.byColumn.set(tag, (cache = []));
+    let id = cache[code];
+    if (id === undefined) {
+      const key = derive(column.values[code]);
+      id = this.ids.get(key) ?? this.ids.size;
+      this.ids.set(key, id);
+      cache[code] = id;
+    }
+    return id;
+  }
+}
+
+const sharedIdCache = new WeakMap<PersonTable, Map<string, SharedIds>>();
+function sharedIds(t: PersonTable, name: string): SharedIds {
+  let perTable = sharedIdCache.get(t);
+  if (!perTable) sharedIdCache.set(t, (perTable = new Map()));
+  let ids = perTable.get(name);
+  if (!ids) perTable.set(name, (ids = new SharedIds()));
+  return ids;
+}
+
 function nullIfNeg(x: number): number | null {
   return x < 0 ? null : x;
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** murmur3's finaliser over both halves of the double: the low bits of the result are well mixed. */
+function hashDouble(key: number): number {
+  f64[0] = key;
+  let h = u32[0] ^ Math.imul(u32[1], 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Dense ids for block keys. Numeric keys (the default rules' only kind) go to an open-addressing table on a
+ * Float64Array: a JS Map would box every key above 2^30 and a million-row build would spend its time in GC.
+ */
+class KeyInterner {
+  private keys = new Float64Array(1024);
+  private slots = new Int32Array(1024).fill(-1);
+  private numeric = 0;
+  private readonly strings = new Map<string, number>();
+  get size(): number {
+    return this.numeric + this.strings.size;
+  }
+  id(key: string | number): number {
+    if (typeof key === 'string') {
+      let id = this.strings.get(key);
+      if (id === undefined) this.strings.set(key, (id = this.size));
+      return id;
+    }
+    const mask = this.slots.length - 1;
+    let h = hashDouble(key);
+    for (;;) {
+      const slot = h & mask;
+      const id = this.slots[slot];
+      if (id < 0) {
+        const fresh = this.size;
+        this.slots[slot] = fresh;
+        this.keys[slot] = key;
+        this.numeric++;
+        if (this.numeric * 2 > this.slots.length) this.grow();
+        return fresh;
+      }
+      if (this.keys[slot] === key) return id;
+      h = (h + 1) >>> 0;
+    }
+  }
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldSlots = this.slots;
+    this.keys = new Float64Array(oldKeys.length * 2);
+    this.slots = new Int32Array(oldSlots.length * 2).fill(-1);
+    const mask = this.slots.length - 1;
+    for (let s = 0; s < oldSlots.length; s++) {
+      if (oldSlots[s] < 0) continue;
+      let h = hashDouble(oldKeys[s]);
+      while (this.slots[h & mask] >= 0) h = (h + 1) >>> 0;
+      this.slots[h & mask] = oldSlots[s];
+      this.keys[h & mask] = oldKeys[s];
+    }
+  }
 }
 
 /**
@@ -144,7 +245,7 @@ function nullIfNeg(x: number): number | null {
  * later go to per-block overflow lists, so an incremental batch finds its candidates without a rebuild.
  */
 export class BlockIndex {
-  private readonly interners: Map<string | number, number>[];
+  private readonly interners: KeyInterner[];
   /** Per rule: block id of each row, -1 = no key. */
   readonly blockOf: IntVec[];
   private offsets: Int32Array[] = [];
@@ -158,7 +259,7 @@ export class BlockIndex {
     readonly options: BlockingOptions,
   ) {
     if (rules.length > 255) throw new Error('at most 255 blocking rules');
-    this.interners = rules.map(() => new Map());
+    this.interners = rules.map(() => new KeyInterner());
     this.blockOf = rules.map(() => new IntVec(1024));
     this.extra = rules.map(() => new Map());
     this.blockSize = rules.map(() => []);
@@ -168,10 +269,9 @@ export class BlockIndex {
   private blockId(rule: number, key: string | number | null): number {
     if (key === null) return -1;
     const interner = this.interners[rule];
-    let id = interner.get(key);
-    if (id === undefined) {
-      id = interner.size;
-      interner.set(key, id);
+    const before = interner.size;
+    const id = interner.id(key);
+    if (id === before) {
       this.blockSize[rule].push(0);
       this.blockExample[rule].push(key);
     }

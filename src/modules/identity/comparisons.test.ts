@@ -75,7 +75,8 @@ describe('comparison levels', () => {
     expect(levelOf('given_name', { given_name: 'Bill' }, { given_name: 'William' })).toBe('nickname');
     expect(levelOf('given_name', { given_name: 'Peggy' }, { given_name: 'Margaret' })).toBe('nickname');
     expect(levelOf('given_name', { given_name: 'Madeline', family_name: 'Mason' }, { given_name: 'Masno', family_name: 'Madeline' })).toBe('swapped with family name');
-    expect(levelOf('family_name', { given_name: 'Madeline', family_name: 'Mason' }, { given_name: 'Masno', family_name: 'Madeline' })).toBe('swapped with given name');
+    // the swap is scored once, on the given name
+    expect(levelOf('family_name', { given_name: 'Madeline', family_name: 'Mason' }, { given_name: 'Masno', family_name: 'Madeline' })).toBe('null');
     expect(levelOf('given_name', { given_name: 'Jonathon' }, { given_name: 'Jonathan' })).toBe('jaro-winkler >= 0.92');
     expect(levelOf('given_name', { given_name: 'Mary' }, { given_name: 'Peter' })).toBe('else');
     expect(levelOf('given_name', { given_name: 'Mary' }, {})).toBe('null');
@@ -93,11 +94,18 @@ describe('comparison levels', () => {
   });
 
   it('emails, phones, postcodes, addresses', () => {
-    expect(levelOf('email', { email: 'bill.j@bank.com' }, { email: 'bill.j@other.org' })).toBe('same user name');
+    expect(levelOf('email', { email: 'bill.j@bank.com' }, { email: 'bill.j@other.org' })).toBe('else');
+    expect(levelOf('email', { email: 'bill.j@bank.com' }, { email: 'bill.j@bnak.com' })).toBe('user or domain mistyped');
+    expect(levelOf('email', { email: 'bill.j@bank.com' }, { email: 'bill.jj@bank.com' })).toBe('user or domain mistyped');
     expect(levelOf('email', { email: 'j.smith@gmail.com' }, { email: 'jsmith+x@gmail.com' })).toBe('exact');
     expect(levelOf('phone', { phone: '+44 20 7946 0958' }, { phone: '+44 20 7946 0959' })).toBe('one digit off or transposed');
-    expect(levelOf('postcode', { postcode: '4011' }, { postcode: '4012' })).toBe('one character off');
-    expect(levelOf('address_line1', { address_line1: 'Pridham Street' }, { address_line1: 'pridhamstreet' })).toBe('exact');
-    expect(levelOf('address_line1', { address_line1: '12 Oak Rd' }, { address_line1: '12 Oak Road' })).toBe('exact');
+    const addr = (a: CanonicalInput, b: CanonicalInput) => levelOf('address', a, b);
+    expect(addr({ address_line1: 'Pridham Street', postcode: '3165' }, { address_line1: 'pridhamstreet', postcode: '3165' })).toBe('all parts agree exactly');
+    expect(addr({ address_line1: '12 Oak Rd', locality: 'Leeds' }, { address_line1: '12 Oak Road', locality: 'Leeds' })).toBe('all parts agree exactly');
+    expect(addr({ street_number: '4', address_line1: 'Elm Rd', postcode: 'LS1 4AB' }, { street_number: '4', address_line1: 'Elm Rdd', postcode: 'LS1 4AB' })).toBe('all parts agree');
+    expect(addr({ street_number: '4', address_line1: 'Elm Rd', postcode: 'LS1 4AB' }, { street_number: '9', address_line1: 'Elm Rd', postcode: 'LS1 4AB' })).toBe('all but one part agree');
+    // a house move: every part differs, which costs one disagreement, not four
+    expect(addr({ street_number: '4', address_line1: 'Elm Rd', postcode: 'LS1 4AB', locality: 'Leeds' }, { street_number: '17', address_line1: 'Harbour View', postcode: 'YO1 7HH', locality: 'York' })).toBe('no part agrees');
+    expect(addr({ locality: 'Leeds' }, { postcode: 'LS1 4AB' })).toBe('null');
   });
 });

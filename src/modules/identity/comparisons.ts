@@ -116,15 +116,36 @@ export function withinOneEdit(a: string, b: string): boolean {
     let i = 0;
     while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
     if (i >= la - 1) return true;
-    // substitution at i, or transposition of i and i+1
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2);
+    // one substitution at i: the rest equal
+    let k = i + 1;
+    while (k < la && a.charCodeAt(k) === b.charCodeAt(k)) k++;
+    if (k === la) return true;
+    // or a transposition of i and i+1
+    if (a.charCodeAt(i) !== b.charCodeAt(i + 1) || a.charCodeAt(i + 1) !== b.charCodeAt(i)) return false;
+    for (k = i + 2; k < la; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+    return true;
   }
-  if (Math.abs(la - lb) !== 1) return false;
-  const [s, l] = la < lb ? [a, b] : [b, a];
+  if (la - lb !== 1 && lb - la !== 1) return false;
+  const s = la < lb ? a : b;
+  const l = la < lb ? b : a;
   let i = 0;
   while (i < s.length && s.charCodeAt(i) === l.charCodeAt(i)) i++;
-  return s.slice(i) === l.slice(i + 1);
+  for (let k = i; k < s.length; k++) if (s.charCodeAt(k) !== l.charCodeAt(k + 1)) return false;
+  return true;
+}
+
+/** Whether the last `n` characters of a and b are equal (both at least n long). */
+function sameSuffix(a: string, b: string, n: number): boolean {
+  if (a.length < n || b.length < n) return false;
+  for (let k = 1; k <= n; k++) if (a.charCodeAt(a.length - k) !== b.charCodeAt(b.length - k)) return false;
+  return true;
+}
+
+/** Whether the first `n` characters of a and b are equal (both at least n long). */
+function samePrefix(a: string, b: string, n: number): boolean {
+  if (a.length < n || b.length < n) return false;
+  for (let k = 0; k < n; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+  return true;
 }
 
 let rowPrev2 = new Int32Array(SCRATCH + 1);
@@ -541,7 +562,7 @@ type Rung = { label: string; jw?: number; maxEdits?: number; prefix?: number };
 function rungHolds(r: Rung, a: string, b: string, similarity: number): boolean {
   if (r.jw !== undefined) return similarity >= r.jw;
   if (r.maxEdits !== undefined) return r.maxEdits === 1 ? withinOneEdit(a, b) : damerauLevenshtein(a, b, r.maxEdits) <= r.maxEdits;
-  if (r.prefix !== undefined) return a.length >= r.prefix && b.length >= r.prefix && a.startsWith(b.slice(0, r.prefix));
+  if (r.prefix !== undefined) return samePrefix(a, b, r.prefix);
   return false;
 }
 
@@ -572,13 +593,32 @@ function textComparison(name: string, column: TextColumn, ladder: Rung[], tf: bo
 }
 
 
+/** Cheap gate for the swap test: a swapped (and maybe mistyped) name keeps its first or its last letter. */
+function sameEnd(x: string, y: string): boolean {
+  return x.charCodeAt(0) === y.charCodeAt(0) || x.charCodeAt(x.length - 1) === y.charCodeAt(y.length - 1);
+}
+
 /** Given and family names written in each other's fields ("Mason, Madeline" vs "Madeline Mason"). */
 function namesSwapped(t: PersonTable, i: number, j: number): boolean {
   const g = t.columns.given;
   const f = t.columns.family;
   const gi = g.codes.data[i], gj = g.codes.data[j], fi = f.codes.data[i], fj = f.codes.data[j];
   if (gi < 0 || gj < 0 || fi < 0 || fj < 0) return false;
-  return jaroWinklerAbove(g.values[gi], f.values[fj], 0.9) >= 0.9 && jaroWinklerAbove(f.values[fi], g.values[gj], 0.9) >= 0.9;
+  const gvi = g.values[gi], gvj = g.values[gj], fvi = f.values[fi], fvj = f.values[fj];
+  if (!sameEnd(gvi, fvj) || !sameEnd(fvi, gvj)) return false;
+  return jaroWinklerAbove(gvi, fvj, 0.9) >= 0.9 && jaroWinklerAbove(fvi, gvj, 0.9) >= 0.9;
+}
+
+/** Whether the given-name comparison would not already find the given names alike (so it checks the swap). */
+function givenLevelBelowSwap(t: PersonTable, i: number, j: number): boolean {
+  const col = t.columns.given;
+  const a = col.codes.data[i];
+  const b = col.codes.data[j];
+  if (a < 0 || b < 0 || a === b) return false;
+  const ga = t.givenGroups(i)!;
+  const gb = t.givenGroups(j)!;
+  for (let x = 0; x < ga.length; x++) for (let y = 0; y < gb.length; y++) if (ga[x] === gb[y]) return false;
+  return jaroWinklerAbove(col.values[a], col.values[b], 0.92) < 0.92;
 }
 
 function givenNameComparison(): Comparison {
@@ -612,7 +652,7 @@ function givenNameComparison(): Comparison {
 
 function familyNameComparison(): Comparison {
   const levels: ComparisonLevel[] = [
-    { label: 'exact', tf: true }, { label: 'swapped with given name' }, { label: 'jaro-winkler >= 0.92' }, { label: 'jaro-winkler >= 0.8' },
+    { label: 'exact', tf: true }, { label: 'jaro-winkler >= 0.92' }, { label: 'jaro-winkler >= 0.8' },
     { label: 'same phonetic code' }, { label: 'else' },
   ];
   return {
@@ -623,15 +663,16 @@ function familyNameComparison(): Comparison {
       const col = t.columns.family;
       const a = col.codes.data[i];
       const b = col.codes.data[j];
-      if (a < 0 || b < 0) return namesSwapped(t, i, j) ? 1 : -1;
+      if (a < 0 || b < 0) return -1;
       if (a === b) return 0;
       const s = jaroWinklerAbove(col.values[a], col.values[b], 0.8);
-      if (s < 0.92 && namesSwapped(t, i, j)) return 1;
-      if (s >= 0.92) return 2;
-      if (s >= 0.8) return 3;
+      // Swapped names are scored once, by the given-name comparison's "swapped" level.
+      if (s < 0.92 && givenLevelBelowSwap(t, i, j) && namesSwapped(t, i, j)) return -1;
+      if (s >= 0.92) return 1;
+      if (s >= 0.8) return 2;
       const p = t.columns.familyPhon.codes.data;
-      if (p[i] >= 0 && p[i] === p[j]) return 4;
-      return 5;
+      if (p[i] >= 0 && p[i] === p[j]) return 3;
+      return 4;
     },
   };
 }
@@ -685,20 +726,31 @@ function dobComparison(): Comparison {
   };
 }
 
+/**
+ * Email levels: exact, or one part (user or domain) mistyped while the other agrees. The same user name at
+ * another provider is no level of its own: john.smith@ at two providers is as often two John Smiths, and names
+ * are already compared.
+ */
 function emailComparison(): Comparison {
   return {
     name: 'email',
-    levels: [{ label: 'exact' }, { label: 'same user name' }, { label: 'jaro-winkler >= 0.88' }, { label: 'else' }],
+    levels: [{ label: 'exact' }, { label: 'user or domain mistyped' }, { label: 'else' }],
     compare(t, i, j) {
       const col = t.columns.email;
       const a = col.codes.data[i];
       const b = col.codes.data[j];
       if (a < 0 || b < 0) return -1;
       if (a === b) return 0;
+      const va = col.values[a];
+      const vb = col.values[b];
+      const ata = va.lastIndexOf('@');
+      const atb = vb.lastIndexOf('@');
       const u = t.columns.emailUser.codes.data;
-      if (u[i] >= 0 && u[i] === u[j]) return 1;
-      if (jaroWinklerAbove(col.values[a], col.values[b], 0.88) >= 0.88) return 2;
-      return 3;
+      const sameUser = u[i] >= 0 && u[i] === u[j];
+      const sameDomain = va.length - ata === vb.length - atb && va.endsWith(vb.slice(atb));
+      if (sameUser && jaroWinklerAbove(va.slice(ata + 1), vb.slice(atb + 1), 0.88) >= 0.88) return 1;
+      if (sameDomain && jaroWinklerAbove(va.slice(0, ata), vb.slice(0, atb), 0.88) >= 0.88) return 1;
+      return 2;
     },
   };
 }
@@ -715,9 +767,64 @@ function phoneComparison(): Comparison {
       if (a === b) return 0;
       const va = col.values[a];
       const vb = col.values[b];
-      if (va.length >= 9 && vb.length >= 9 && va.slice(-9) === vb.slice(-9)) return 1;
+      if (sameSuffix(va, vb, 9)) return 1;
       if (withinOneEdit(va, vb)) return 2;
       return 3;
+    },
+  };
+}
+
+const ADDRESS_PARTS: { column: TextColumn; jw?: number; oneEdit?: boolean }[] = [
+  { column: 'street', oneEdit: true },
+  { column: 'address1', jw: 0.88 },
+  { column: 'address2', jw: 0.9 },
+  { column: 'locality', jw: 0.9 },
+  { column: 'postcode', oneEdit: true },
+];
+
+/** One edit apart, for values long enough that one edit is a typo rather than another value (house 4 vs 9). */
+function oneEditApart(a: string, b: string): boolean {
+  return a.length >= 3 && b.length >= 3 && withinOneEdit(a, b);
+}
+
+/**
+ * One comparison for the whole address, by how many of its parts (number, lines, locality, postcode) present on
+ * both sides agree. Address parts move together: scored as separate comparisons, one house move would count
+ * as four independent disagreements and EM would learn that matches never move.
+ */
+function addressComparison(): Comparison {
+  const parts = ADDRESS_PARTS.map((p) => ({ ...p, index: columnIndex(p.column) }));
+  return {
+    name: 'address',
+    levels: [
+      { label: 'all parts agree exactly' }, { label: 'all parts agree' }, { label: 'all but one part agree' },
+      { label: 'two or more parts agree' }, { label: 'one part agrees' }, { label: 'no part agrees' },
+    ],
+    compare(t, i, j) {
+      let present = 0;
+      let agree = 0;
+      let exact = 0;
+      for (let k = 0; k < parts.length; k++) {
+        const part = parts[k];
+        const col = t.cols[part.index];
+        const a = col.codes.data[i];
+        const b = col.codes.data[j];
+        if (a < 0 || b < 0) continue;
+        present++;
+        if (a === b) {
+          agree++;
+          exact++;
+        } else if (part.oneEdit ? oneEditApart(col.values[a], col.values[b]) : jaroWinklerAbove(col.values[a], col.values[b], part.jw!) >= part.jw!) {
+          agree++;
+        }
+      }
+      if (present === 0) return -1;
+      if (present >= 2 && exact === present) return 0;
+      if (present >= 2 && agree === present) return 1;
+      if (present >= 3 && agree === present - 1) return 2;
+      if (agree >= 2) return 3;
+      if (agree === 1) return 4;
+      return 5;
     },
   };
 }
@@ -731,12 +838,7 @@ export function defaultComparisons(): Comparison[] {
     textComparison('national_id', 'nationalId', [{ label: 'one character off', maxEdits: 1 }, { label: 'two characters off', maxEdits: 2 }], false),
     emailComparison(),
     phoneComparison(),
-    textComparison('postcode', 'postcode', [{ label: 'one character off', maxEdits: 1 }, { label: 'same first 3', prefix: 3 }], true),
-    textComparison('locality', 'locality', [{ label: 'jaro-winkler >= 0.9', jw: 0.9 }], true),
-    textComparison('street_number', 'street', [{ label: 'one character off', maxEdits: 1 }], false),
-    textComparison('address_line1', 'address1', [{ label: 'jaro-winkler >= 0.9', jw: 0.9 }, { label: 'jaro-winkler >= 0.75', jw: 0.75 }], true),
-    textComparison('address_line2', 'address2', [{ label: 'jaro-winkler >= 0.9', jw: 0.9 }], false),
-    textComparison('region', 'region', [], false),
+    addressComparison(),
   ];
 }
 

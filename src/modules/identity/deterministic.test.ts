@@ -38,6 +38,14 @@ describe('deterministic rules', () => {
     expect(pairs).toEqual(['a-b:same phone and name']);
   });
 
+  it('a father and son sharing name and home phone stay apart', () => {
+    const { pairs } = links([
+      rec('dad', { givenName: 'William', familyName: 'Jackson', dateOfBirth: '1961-04-12', phone: '+12175550100' }),
+      rec('son', { givenName: 'William', familyName: 'Jackson', dateOfBirth: '1991-02-14', phone: '+12175550100' }),
+    ]);
+    expect(pairs).toEqual([]);
+  });
+
   it('never links on placeholders, even if the normaliser let one through', () => {
     const { pairs } = links([
       rec('a', { nationalId: '000000000', email: 'test@example.com', phone: '+19999999999', givenName: 'A', familyName: 'B' }),

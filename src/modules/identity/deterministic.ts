@@ -60,7 +60,7 @@ function familyAgrees(t: PersonTable, i: number, j: number): boolean {
   return !!a && !!b && jaroWinkler(a, b) >= 0.9;
 }
 
-function dobClearlyDiffers(t: PersonTable, i: number, j: number): boolean {
+export function dobClearlyDiffers(t: PersonTable, i: number, j: number): boolean {
   const a = t.dob.data[i];
   const b = t.dob.data[j];
   if (a < 0 || b < 0 || a === b) return false;

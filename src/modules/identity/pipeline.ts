@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BlockIndex, blockingRecall, type CandidatePairs, type SkippedBlock } from './blocking.js';
 import { assignClusterIds, clusterRecords, type ClusterEdges } from './cluster.js';
 import { comparePairs, PersonTable, type ResolveRecord } from './comparisons.js';
-import { deterministicLinks, type DeterministicLinks } from './deterministic.js';
+import { deterministicLinks, dobClearlyDiffers, type DeterministicLinks } from './deterministic.js';
 import { trainModel, type FellegiSunterModel } from './em.js';
 import { probabilityOf, Scorer, weightOf, type MatchExplanation } from './score.js';
 import { defaultSettings, type ResolutionSettings } from './settings.js';
@@ -120,7 +120,7 @@ interface ScoredRun {
 }
 
 /** Combine blocked pairs (weighted) and deterministic pairs (weight Infinity) into one edge list. */
-function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: DeterministicLinks, settings: ResolutionSettings, index: BlockIndex): ScoredRun {
+function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: DeterministicLinks, settings: ResolutionSettings, index: BlockIndex, table: PersonTable): ScoredRun {
   const nb = pairs.a.length;
   const nd = det.a.length;
   const a = new Int32Array(nb + nd);
@@ -136,8 +136,28 @@ function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: Determini
   const detNames = settings.deterministicRules.map((r) => r.name);
   const edgeRule = new Array<string>(nb + nd);
   for (let e = 0; e < nb; e++) edgeRule[e] = ruleNames[pairs.rule[e]];
+  capConflictingBirthDates(table, a, b, weight, nb, settings);
   for (let e = 0; e < nd; e++) edgeRule[nb + e] = detNames[det.rule[e]];
   return { pairs, det, edges: { a, b, weight }, edgeRule };
+}
+
+/**
+ * Fellegi-Sunter treats fields as independent, but a household shares phone, address and family name at once,
+ * so a father and son can out-score a clearly different birth date. A pair whose birth dates clearly differ
+ * (beyond a typo or a day/month swap) and that shares no personal identifier (national id, email) is never
+ * linked automatically: its weight is capped just below the auto-link threshold so a person reviews it.
+ */
+function capConflictingBirthDates(table: PersonTable, a: Int32Array, b: Int32Array, weight: Float64Array, n: number, settings: ResolutionSettings) {
+  const cap = weightOf(settings.thresholds.autoLink) - 1e-6;
+  const nid = table.columns.nationalId.codes.data;
+  const email = table.columns.email.codes.data;
+  for (let e = 0; e < n; e++) {
+    if (weight[e] < cap) continue;
+    const i = a[e];
+    const j = b[e];
+    if ((nid[i] >= 0 && nid[i] === nid[j]) || (email[i] >= 0 && email[i] === email[j])) continue;
+    if (dobClearlyDiffers(table, i, j)) weight[e] = cap;
+  }
 }
 
 /** Full run: normalised records in, clusters, links, review pairs and statistics out. */
@@ -174,7 +194,7 @@ export function resolve(records: readonly ResolveRecord[], options: ResolveOptio
   const weights = scorer.pairWeights(patterns, pairs.a);
   lap('scoring');
 
-  const run = buildEdges(pairs, weights, det, settings, index);
+  const run = buildEdges(pairs, weights, det, settings, index, table);
   const state: ResolverState = { settings, table, index, model, scorer, uniqueSources, clusterIdOf: [], rowsOf: new Map() };
   const result = clusterAndReport(state, run, undefined, options);
   lap('clustering');
@@ -242,7 +262,8 @@ function clusterAndReport(state: ResolverState, run: ScoredRun, rows: Int32Array
     const i = run.edges.a[e];
     const j = run.edges.b[e];
     const w = run.edges.weight[e];
-    const weight = w === Infinity ? scorer.weight(i, j) : w;
+    // A deterministic link has no blocked weight; its model weight is worth computing only for an explanation.
+    const weight = w === Infinity ? (explain ? scorer.weight(i, j) : Infinity) : w;
     const out: ResolvedLink = { a: table.ids[i], b: table.ids[j], method, rule: run.edgeRule[e], weight: Math.round(weight * 1000) / 1000, probability: w === Infinity ? 1 : probabilityOf(w) };
     if (refused) out.refused = refused;
     if (explain) out.explanation = scorer.explain(i, j);
@@ -287,6 +308,12 @@ function previousOf(state: ResolverState, rows: Int32Array): Map<string, string>
     if (id !== undefined) out.set(state.table.ids[r], id);
   }
   return out;
+}
+
+function reviewKey(state: ResolverState, a: string, b: string): string {
+  const ca = state.clusterIdOf[state.table.rowById.get(a)!];
+  const cb = state.clusterIdOf[state.table.rowById.get(b)!];
+  return ca < cb ? `${ca}|${cb}` : `${cb}|${ca}`;
 }
 
 /** Index of the first blocking rule that puts rows i and j in one block (as the full run attributes pairs). */
@@ -369,9 +396,10 @@ export function resolveIncremental(state: ResolverState, batch: readonly Resolve
   const weights = state.scorer.pairWeights(patterns, pairs.a);
   lap('scoring');
 
-  // Affected: the batch, records with an edge worth looking at, and every member of their current clusters.
-  // A changed record leaves its old cluster; the rest of that cluster stays together.
-  const lower = weightOf(settings.thresholds.review);
+  // Affected: the batch, records with an edge strong enough to merge, and every member of their current
+  // clusters. A changed record leaves its old cluster; the rest of that cluster stays together. Weaker edges to
+  // untouched clusters only become review pairs (below).
+  const lower = weightOf(settings.thresholds.autoLink);
   const affected = new Set<number>(batchRows);
   const touch = (row: number) => {
     if (affected.has(row) && !inBatch.has(row)) return;
@@ -392,12 +420,35 @@ export function resolveIncremental(state: ResolverState, batch: readonly Resolve
     if (group.length > 1) preset.push(group);
   }
   const rows = Int32Array.from([...affected].sort((x, y) => x - y));
-  const run = buildEdges(pairs, weights, det, settings, index);
+  const run = buildEdges(pairs, weights, det, settings, index, table);
   lap('candidates');
 
   // Records outside the affected set keep their clusters; previous ids come from the state.
   const previous = options.previous ?? previousOf(state, rows);
   const result = clusterAndReport(state, run, rows, { ...options, previous }, preset);
+  // Review-band edges from the batch to clusters the run did not touch: the best one per pair of clusters.
+  const review = weightOf(settings.thresholds.review);
+  const seenPairs = new Set(result.reviewPairs.map((p) => reviewKey(state, p.a, p.b)));
+  const extra: number[] = [];
+  for (let e = 0; e < weights.length; e++) {
+    if (weights[e] < review || weights[e] >= lower) continue;
+    if (affected.has(pairs.a[e]) && affected.has(pairs.b[e])) continue;
+    extra.push(e);
+  }
+  extra.sort((x, y) => weights[y] - weights[x] || x - y);
+  for (const e of extra) {
+    if (state.clusterIdOf[pairs.a[e]] === state.clusterIdOf[pairs.b[e]]) continue;
+    const a = table.ids[pairs.a[e]];
+    const b = table.ids[pairs.b[e]];
+    const key = reviewKey(state, a, b);
+    if (seenPairs.has(key)) continue;
+    seenPairs.add(key);
+    result.reviewPairs.push({
+      a, b, method: 'probabilistic', rule: index.rules[pairs.rule[e]].name, weight: Math.round(weights[e] * 1000) / 1000, probability: probabilityOf(weights[e]),
+      ...((options.explain ?? true) ? { explanation: state.scorer.explain(pairs.a[e], pairs.b[e]) } : {}),
+    });
+  }
+  result.stats.reviewPairs = result.reviewPairs.length;
   lap('clustering');
   timings.total = Math.round(performance.now() - start);
   result.stats = { ...result.stats, timingsMs: timings };
