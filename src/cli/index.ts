@@ -9,6 +9,8 @@ import { registerDemo } from './commands/demo.js';
 import { registerResolve } from './commands/resolve.js';
 import { registerReview } from './commands/review.js';
 import { registerExport } from './commands/export.js';
+import { registerSla } from './commands/sla.js';
+import { registerAlarms } from './commands/alarms.js';
 import { registerSales } from './commands/sales.js';
 
 const program = new Command()
@@ -26,6 +28,8 @@ registerDemo(program);
 registerResolve(program);
 registerReview(program);
 registerExport(program);
+registerSla(program);
+registerAlarms(program);
 registerSales(program);
 
 program.parseAsync(process.argv).catch(reportError);
