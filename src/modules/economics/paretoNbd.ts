@@ -53,7 +53,7 @@ const PANELS = 8;
  * u = ln(min(α,β) + τ). Used when 2F1's argument is near 1, where the series crawls: in u the
  * integrand is a smooth near-exponential even when α and β differ by orders of magnitude.
  */
-function logDeathIntegralQuadrature(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): number {
+export function logDeathIntegralQuadrature(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): number {
   if (T <= tx) return -Infinity;
   const m = Math.min(alpha, beta);
   const da = alpha - m;
@@ -96,7 +96,6 @@ export function logDeathIntegral(r: number, alpha: number, s: number, beta: numb
   return logSubExp(fTx, fT) - Math.log(A);
 }
 
-export { logDeathIntegralQuadrature };
 
 function rowLogLikelihood(p: ParetoNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, s, beta } = p;

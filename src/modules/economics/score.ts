@@ -12,7 +12,7 @@
  * and the purchase process are assumed independent, as the Gamma-Gamma model assumes.
  */
 import { ValidationError } from '../../core/errors.js';
-import { compress, type RfData } from './summary.js';
+import { checkRfData, compress, type RfData } from './summary.js';
 
 export interface PurchaseModel {
   model: 'bgnbd' | 'paretoNbd';
@@ -118,6 +118,7 @@ export function scoreCustomers(
     checkClvOptions(clv.options);
     if (clv.spend.length !== n) throw new ValidationError('spend must have one value per customer', [{ path: 'clv/spend', message: `got ${clv.spend.length} values for ${n} customers` }]);
   }
+  checkRfData(data);
   const c = compress(data);
   const g = groupByFrequencyAge(c.x, c.T);
   const groups = g.x.length;

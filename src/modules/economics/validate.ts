@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../../core/errors.js';
 import { groupByFrequencyAge, type PurchaseModel } from './score.js';
-import { compress, type RfData } from './summary.js';
+import { checkRfData, compress, type RfData } from './summary.js';
 
 export interface HoldoutData extends RfData {
   /** Repeat purchase days per customer in the holdout. */
@@ -94,6 +94,7 @@ export function validateHoldout(model: PurchaseModel, data: HoldoutData, maxFreq
   if (data.holdoutX.length !== n) throw new ValidationError('holdoutX must have one value per customer', [{ path: 'holdoutX', message: `got ${data.holdoutX.length} for ${n} customers` }]);
   if (!(data.holdoutLength > 0)) throw new ValidationError('no holdout period', [{ path: 'holdoutEnd', message: 'build the summary with a holdout end after the calibration end' }]);
   const K = data.holdoutByPeriod.length;
+  checkRfData(data);
   const c = compress(data);
   const rows = c.x.length;
   const g = groupByFrequencyAge(c.x, c.T);
