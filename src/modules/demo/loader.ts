@@ -6,6 +6,9 @@
  * Source records are normalised exactly as `rapport import` normalises a file (normalisePerson with each
  * division's date formats) and carry the importer's content hash, so re-importing the same rows is a no-op.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { and, eq } from 'drizzle-orm';
 import { systemActor } from '../../core/actor.js';
 import type { Database } from '../../core/db/engine.js';
@@ -16,14 +19,13 @@ import { HoldingsService } from '../holdings/service.js';
 import { OrgService } from '../org/service.js';
 import { sourceSystems } from '../org/schema.js';
 import { users } from '../access/schema.js';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { DIVISIONS, type DivisionCode } from './divisions.js';
 import { MIN_CUSTOMERS, type DemoOptions } from './generator.js';
 import { BULK_TABLES, COLUMNS, csvBatches, type BulkTable, type CsvBatch, type DemoOrg } from './csv.js';
 import type { CsvWorkerData } from './csvWorker.js';
 import { DEMO_PASSWORD, STAFF, TEAMS } from './staff.js';
+
+export { BULK_TABLES, COLUMNS, type BulkTable } from './csv.js';
 
 export const DEFAULT_CUSTOMERS = 10_000;
 export const DEFAULT_SEED = 1;
@@ -62,15 +64,12 @@ export interface DemoLoadSummary {
   password: string;
 }
 
-
 export async function countSourceRecords(db: Database, tenantId = DEFAULT_TENANT): Promise<number> {
   const [row] = await db.query<{ n: number }>('SELECT count(*) AS n FROM source_records WHERE tenant_id = $1', [tenantId]);
   return row.n;
 }
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
-
-export { BULK_TABLES, COLUMNS, type BulkTable } from './csv.js';
 
 export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Promise<DemoLoadSummary> {
   const started = performance.now();
