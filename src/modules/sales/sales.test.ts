@@ -239,6 +239,13 @@ describe('quotes, approval and acceptance', () => {
     expect(res.rawPayload.length).toBeGreaterThan(2000);
   });
 
+  it('documents every sales route in the OpenAPI document', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    for (const p of ['/api/v1/sales/price', '/api/v1/sales/quotes/{id}/accept', '/api/v1/sales/fulfillers/{id}/callbacks', '/api/v1/sales/measures', '/api/v1/sales/forecast']) expect(paths).toContain(p);
+  });
+
   it('needs credentials', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/sales/quotes' });
     expect(res.statusCode).toBe(401);
