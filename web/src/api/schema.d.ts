@@ -83,6 +83,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers who need attention (neglect, complaints past SLA, falling P(alive) or spend, conflicting offers), each with its reason and a link */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `nextCursor` from the previous page */
+                    cursor?: string;
+                    customerId?: string;
+                    includeResolved?: "true" | "false";
+                    kind?: "neglected" | "complaint_overdue" | "p_alive_falling" | "spend_falling" | "offer_conflict";
+                    /** @description Page size (1–500) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Alarm"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alarms/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the neglect-alarm job now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;
@@ -578,6 +661,454 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/care-episodes/{id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an intensive-care episode: recovered (back to the previous stage) or lost (dissociation) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                        /** @enum {string} */
+                        outcome: "recovered" | "lost";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            caseId: string;
+                            closedAt: string | null;
+                            /** Format: uuid */
+                            customerId: string;
+                            /** Format: uuid */
+                            id: string;
+                            note: string | null;
+                            /** Format: date-time */
+                            openedAt: string;
+                            outcome: ("recovered" | "lost") | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List cases (newest first), filtered by status, kind, customer, owner, division, queue or SLA state */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `nextCursor` from the previous page */
+                    cursor?: string;
+                    customerId?: string;
+                    divisionId?: string;
+                    kind?: "complaint" | "request" | "incident" | "question";
+                    /** @description Page size (1–500) */
+                    limit?: number;
+                    /** @description Only open, in progress or waiting cases */
+                    open?: "true" | "false";
+                    ownerUserId?: string;
+                    queueTeamId?: string;
+                    slaState?: "warning" | "breached";
+                    sort?: "openedAt" | "-openedAt" | "updatedAt" | "-updatedAt";
+                    /** @description Comma-separated statuses */
+                    status?: string;
+                    /** @description Only cases waiting in a queue */
+                    unassigned?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Case"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open a case on a golden customer: picks the SLA policy, routes it (explained), and for a complaint starts intensive care */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        customerId: string;
+                        description?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description Required when the customer is known to several divisions and no product is given
+                         */
+                        divisionId?: string;
+                        /** @enum {string} */
+                        kind: "complaint" | "request" | "incident" | "question";
+                        language?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description Assign to this person instead of asking the engine (recorded as an override)
+                         */
+                        ownerUserId?: string;
+                        /**
+                         * @description Default: high for complaints, normal otherwise
+                         * @enum {string}
+                         */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        productId?: string | null;
+                        rootCause?: ("product" | "process" | "people" | "system" | "communication" | "pricing" | "third_party" | "customer" | "other") | null;
+                        subject: string;
+                        /**
+                         * Format: uuid
+                         * @description Route within this team; its queue is the fallback
+                         */
+                        teamId?: string;
+                        /**
+                         * @description The channel the case came in through
+                         * @enum {string}
+                         */
+                        touchPoint: "branch" | "call_centre" | "web" | "email" | "kiosk" | "field_service" | "mobile" | "chat" | "mail";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case with both SLA timers read now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change priority (re-selects the SLA policy), root cause, product, subject or description */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        note?: string;
+                        /** @enum {string} */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        productId?: string | null;
+                        rootCause?: ("product" | "process" | "people" | "system" | "communication" | "pricing" | "third_party" | "customer" | "other") | null;
+                        subject?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every routing decision for the case, newest first: outcome, reasons and each candidate’s scores */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AssignmentDecision"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Override the routing: assign to a named person, or (without userId) ask the engine again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                        /** Format: uuid */
+                        userId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case history: status changes, assignments, SLA warnings and breaches, escalations */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CaseEvent"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a reply to the customer (the first one stops the first-response clock) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a case along its lifecycle; forbidden moves answer 422, repeating the current status (closing twice) 409 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        /** @enum {string} */
+                        rootCause?: "product" | "process" | "people" | "system" | "communication" | "pricing" | "third_party" | "customer" | "other";
+                        /** @enum {string} */
+                        status: "open" | "in_progress" | "waiting_on_customer" | "resolved" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -776,6 +1307,531 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/care": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer’s intensive-care episodes and their recovery actions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CareEpisode"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change to this customer’s cluster, with who or what made it and why */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                actor: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                event: string;
+                                /** Format: uuid */
+                                id: string;
+                                other_customer_id: string | null;
+                                reason: string | null;
+                                run_id: string | null;
+                                source_record_ids: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer’s stage now and every move with its cause */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: components["schemas"]["LifecyclePosition"];
+                            history: components["schemas"]["LifecycleTransition"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/lifecycle/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a lifecycle event from another system (a first product opened, all products closed…); the configured rules decide the move */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        event: "first_product_opened" | "onboarding_elapsed" | "getting_to_know_elapsed" | "complaint_opened" | "complaint_resolved" | "customer_lost" | "p_alive_fell" | "all_products_closed" | "win_back_due";
+                        note?: string;
+                        pAlive?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: components["schemas"]["LifecyclePosition"];
+                            moved: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/lifecycle/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a customer to another stage by hand (audited); moves the lifecycle forbids answer 422 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                        /** @enum {string} */
+                        stage: "recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation";
+                        /** @description For dissociation: when to try to win them back */
+                        winBackOn?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LifecyclePosition"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge another customer into this one (remembered as a manual decision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        otherCustomerId: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterChange"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/relationship-manager": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer’s named relationship manager, if any */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            relationshipManager: components["schemas"]["RelationshipManager"] | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Name the customer’s relationship manager by hand (managers; recorded as an override) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                        /** Format: uuid */
+                        userId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            relationshipManager: components["schemas"]["RelationshipManager"] | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service side of a customer: value tier, lifecycle stage, open cases, intensive care, relationship manager, open alarms */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarms: components["schemas"]["Alarm"][];
+                            /** Format: uuid */
+                            customerId: string;
+                            intensiveCare: components["schemas"]["CareEpisode"][];
+                            openCases: components["schemas"]["Case"][];
+                            relationshipManager: components["schemas"]["RelationshipManager"] | null;
+                            stage: components["schemas"]["LifecyclePosition"];
+                            /** @enum {string} */
+                            tier: "top1" | "top5" | "top20" | "rest";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Split source records out of a customer ("not the same person"); undoing a merge restores the original customer */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                        sourceRecordIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterChange"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/survey-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the customer told us, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SurveyResponse"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/unmerge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo the most recent merge into this customer */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterChange"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1191,6 +2247,240 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lifecycle/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers per stage, time in stage, conversion between stages, retention and recovery rates over a period (default: the last 365 days) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversion: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
+                            liveAtStart: number;
+                            period: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                            };
+                            recoveryRate: number | null;
+                            retentionRate: number | null;
+                            stages: {
+                                avgDaysInStageNow: number | null;
+                                avgDaysPerCompletedStay: number | null;
+                                completedStays: number;
+                                customers: number;
+                                /** @enum {string} */
+                                stage: "recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lifecycle/sweep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the lifecycle sweep now as a job (first classification, timed and data-driven moves) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/match-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that two source records are (or are not) the same person; applied now and on every later run */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "same" | "different";
+                        reason?: string;
+                        /** Format: uuid */
+                        recordA: string;
+                        /** Format: uuid */
+                        recordB: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterChange"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notices: assignments, SLA warnings and breaches, escalations (managers also see their divisions’ unaddressed ones) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    unreadOnly?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                caseId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                customerId: string | null;
+                                divisionId: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                message: string;
+                                readAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a notice read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -1254,6 +2544,3300 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The survey behind a public link (no sign-in): 404 for a link we did not issue, 422 once expired, 409 once answered */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** @enum {string} */
+                            kind: "nps" | "csat" | "ces" | "custom";
+                            name: string;
+                            question: string;
+                            questions: unknown[];
+                            scale: {
+                                max: number;
+                                min: number;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Answer a survey through its public link, once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answers?: {
+                            [key: string]: number | string | null;
+                        };
+                        comment?: string | null;
+                        score?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            followUp: boolean;
+                            thanks: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Team and division queues: unowned open cases with SLA pressure */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                breached: number;
+                                nextDueAt: string | null;
+                                /** Format: date-time */
+                                oldestOpenedAt: string;
+                                queueDivisionId: string | null;
+                                queueTeamId: string | null;
+                                waiting: number;
+                                warning: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recovery-actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Mark a recovery action done, skipped or pending again (compensation takes an amount) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount?: number | null;
+                        note?: string;
+                        /** @enum {string} */
+                        status: "pending" | "done" | "skipped";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecoveryAction"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/resolution-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve source records into golden customers (incremental unless full); runs as a job */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default false */
+                        full?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-pairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pairs the matcher was unsure about, most uncertain first, with the weight each field contributed */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    status?: "pending" | "accepted" | "rejected" | "superseded";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReviewPair"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review-pairs/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept (same person: merge) or reject (different people) a suggested match */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                        /** @enum {string} */
+                        verdict: "accept" | "reject";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClusterChange"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/components": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Components configurations consume */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SalesComponent"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a component (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        /** @default each */
+                        unit?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesComponent"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Forecast by pipeline and owner: open amount weighted by stage probability, won and lost, by month of expected close */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    groupBy?: "pipeline" | "owner" | "pipeline-owner";
+                    pipelineId?: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Forecast"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/fulfillers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Our plant and stock, and subcontractors */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Fulfiller"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a fulfiller; the answer carries the secret that signs its callbacks (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** Format: email */
+                        contactEmail?: string;
+                        /** @description Days it does not work besides weekends */
+                        holidays?: string[];
+                        /** @enum {string} */
+                        kind: "own" | "subcontractor";
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FulfillerWithSecret"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/fulfillers/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a fulfiller’s name, contact, holidays or status */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        contactEmail?: string | null;
+                        holidays?: string[];
+                        name?: string;
+                        /** @enum {string} */
+                        status?: "active" | "inactive";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Fulfiller"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sales/fulfillers/{code}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new callback secret (the old one stops working at once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FulfillerWithSecret"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/fulfillers/{id}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A fulfiller reports progress on its work package (signed, no API key)
+         * @description Sign the raw JSON body: header x-rapport-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the fulfiller’s callback secret>. Requests more than 5 minutes old, or with a bad signature, get 401. A retried eventId is accepted and ignored.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description When the work package will be ready
+                         */
+                        estimatedDate?: string;
+                        /** @description Unique per event on the fulfiller side: a retried callback with the same id is ignored */
+                        eventId: string;
+                        externalRef?: string;
+                        note?: string;
+                        /** @description Our order number, as sent in the order.routed webhook */
+                        order: string;
+                        /** @enum {string} */
+                        status: "accepted" | "in_production" | "shipped" | "delivered" | "rejected";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FulfillerCallbackResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Total customer experience: turnaround, on-time and mishandled rates, share of custom orders, over time and by division
+         * @description signals carries the long-term measures other capabilities own (CSAT, NPS, churn, share of wallet, referrals); null with source "not-connected" until one is plugged in.
+         */
+        get: {
+            parameters: {
+                query: {
+                    divisionId?: string;
+                    from: string;
+                    interval?: "week" | "month" | "quarter" | "all";
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExperienceMeasures"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who supplies which component: lead time, capacity, stock, cost */
+        get: {
+            parameters: {
+                query?: {
+                    component?: string;
+                    fulfiller?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["FulfillerOffer"][];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set what a fulfiller offers for a component (administrators) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Units per business day; omit when capacity does not bind */
+                        capacityPerDay?: number | null;
+                        component: string;
+                        fulfiller: string;
+                        /** @description Business days */
+                        leadTimeDays: number;
+                        /** @description Units on the shelf (own stock) */
+                        stockOnHand?: number | null;
+                        unitCost: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FulfillerOffer"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Opportunities, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `nextCursor` from the previous page */
+                    cursor?: string;
+                    customerId?: string;
+                    /** @description Page size (1–500) */
+                    limit?: number;
+                    outcome?: "open" | "won" | "lost";
+                    ownerUserId?: string;
+                    pipelineId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OpportunitySummary"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open an opportunity on a golden customer or a prospect */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount: number;
+                        currency: string;
+                        /** Format: uuid */
+                        customerId?: string;
+                        /** Format: date */
+                        expectedClose: string;
+                        name: string;
+                        /**
+                         * Format: uuid
+                         * @description Default: you
+                         */
+                        ownerUserId?: string;
+                        /** Format: uuid */
+                        pipelineId: string;
+                        prospect?: components["schemas"]["ProspectInput"];
+                        /** @description Default: the first open stage */
+                        stageCode?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Opportunity"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/opportunities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An opportunity and its stage history */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Opportunity"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the amount, expected close, name or owner */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount?: number;
+                        /** Format: date */
+                        expectedClose?: string;
+                        name?: string;
+                        /** Format: uuid */
+                        ownerUserId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Opportunity"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sales/opportunities/{id}/stage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move an opportunity to another stage (recorded in its history) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        lostReason?: string;
+                        note?: string;
+                        stageCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Opportunity"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `nextCursor` from the previous page */
+                    cursor?: string;
+                    customerId?: string;
+                    divisionId?: string;
+                    /** @description Page size (1–500) */
+                    limit?: number;
+                    status?: "confirmed" | "in_production" | "shipped" | "delivered" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SalesOrderSummary"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One consolidated order: lines, work packages, mishandlings, turnaround */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesOrder"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/orders/{id}/mishandlings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a mishandled order (late, wrong, returned, damaged, incomplete) and its cause */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cause: string;
+                        fulfiller?: string;
+                        /** @enum {string} */
+                        kind: "late" | "wrong" | "returned" | "damaged" | "incomplete";
+                        lineNo?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesOrder"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/orders/{id}/routes/{fulfiller}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report progress on one fulfiller’s work package by hand (our own plant, or a subcontractor on the phone) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    fulfiller: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        estimatedDate?: string;
+                        note?: string;
+                        /** @enum {string} */
+                        status: "requested" | "accepted" | "in_production" | "shipped" | "delivered" | "rejected" | "cancelled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesOrder"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/orders/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Our own shipping: shipped, delivered (a late delivery is recorded as mishandled with its cause) or cancelled */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at?: string;
+                        note?: string;
+                        /** @enum {string} */
+                        status: "shipped" | "delivered" | "cancelled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesOrder"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/orders/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything that happened to an order, from the request to delivery */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                            }[];
+                            order: string;
+                            turnaround: components["schemas"]["OrderTurnaround"];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pipelines with their stages and probabilities */
+        get: {
+            parameters: {
+                query?: {
+                    divisionId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Pipeline"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a pipeline with its own stages (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** Format: uuid */
+                        divisionId: string;
+                        name: string;
+                        stages: {
+                            code: string;
+                            name: string;
+                            /** @enum {string} */
+                            outcome?: "open" | "won" | "lost";
+                            probability: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pipeline"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/pipelines/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One pipeline */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Pipeline"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/price": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Configure and price in one sitting: live prices with their explanation, availability and one delivery date (nothing is saved)
+         * @description Answers 400 with a path per failing option when a configuration breaks a rule, 403 when a discount is above your authority, 422 when the price list has expired, a price would go below its floor, or nobody offers a component.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currency?: string;
+                        /**
+                         * Format: uuid
+                         * @description A golden customer
+                         */
+                        customerId?: string;
+                        /** Format: uuid */
+                        divisionId: string;
+                        lines: {
+                            /** @description The product’s options; for a bundle, each item’s options under the item’s product code */
+                            configuration?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The rep’s own discount on top of policy rules; checked against their authority */
+                            manualDiscountPercent?: number;
+                            product: string;
+                            quantity: number;
+                        }[];
+                        /**
+                         * Format: date
+                         * @description The customer’s requested delivery date
+                         */
+                        needBy?: string;
+                        /** @description Price list code or id; default: the division’s list valid today */
+                        priceList?: string;
+                        prospect?: components["schemas"]["ProspectInput"];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PricedQuote"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/price-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Price lists with their validity */
+        get: {
+            parameters: {
+                query?: {
+                    divisionId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PriceList"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a price list (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A manual discount above this needs approval (default 10) */
+                        approvalThresholdPercent?: number;
+                        code: string;
+                        /** @description ISO 4217 */
+                        currency: string;
+                        /** Format: uuid */
+                        divisionId: string;
+                        items?: {
+                            basePrice: number;
+                            /** @default [] */
+                            components?: {
+                                amount: number;
+                                code: string;
+                                label: string;
+                                per?: string;
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            }[];
+                            floorPercentOfList?: number;
+                            floorPrice?: number;
+                            product: string;
+                        }[];
+                        name: string;
+                        /** Format: date */
+                        validFrom: string;
+                        validTo?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/price-lists/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A price list with every product price on it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Price list code or id */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a price list, end or extend its validity, change its approval threshold */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Price list code or id */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approvalThresholdPercent?: number;
+                        name?: string;
+                        validTo?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sales/price-lists/{code}/items/{product}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set one product’s price on a list: base price, option components, floor */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Price list code or id */
+                    code: string;
+                    product: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        basePrice: number;
+                        /** @default [] */
+                        components?: {
+                            amount: number;
+                            code: string;
+                            label: string;
+                            per?: string;
+                            when?: {
+                                in?: (string | number | boolean)[];
+                                max?: number;
+                                min?: number;
+                                option: string;
+                            }[];
+                        }[];
+                        floorPercentOfList?: number;
+                        floorPrice?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/price-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Policy rules in the order they apply */
+        get: {
+            parameters: {
+                query?: {
+                    divisionId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PriceRule"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a policy rule: by customer value tier and profitability, by volume, by bundle (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amountOff?: number;
+                        code: string;
+                        /** Format: uuid */
+                        divisionId: string;
+                        exclusive?: boolean;
+                        name: string;
+                        percentOff?: number;
+                        /** Format: uuid */
+                        priceListId?: string;
+                        priority: number;
+                        /** Format: date */
+                        validFrom?: string;
+                        /** Format: date */
+                        validTo?: string;
+                        /** @default {} */
+                        when?: {
+                            /** @description Only lines sold as part of this catalogue bundle */
+                            bundle?: string;
+                            maxProfitability?: number;
+                            /** @description Customer profitability as economics reports it (e.g. yearly contribution) */
+                            minProfitability?: number;
+                            /** @description Volume: quantity of this product across the whole quote */
+                            minQuantity?: number;
+                            /** @description Only lines for these products */
+                            products?: string[];
+                            /** @description Customer value tiers (from economics; unknown customers count as rest) */
+                            tiers?: ("top1" | "top5" | "top20" | "rest")[];
+                            /** @description Only when the quote holds all of these products; applies to their lines */
+                            withProducts?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceRule"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/price-rules/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a rule’s order, amount, validity, or switch it off */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        amountOff?: number;
+                        exclusive?: boolean;
+                        name?: string;
+                        percentOff?: number;
+                        priority?: number;
+                        /** Format: date */
+                        validFrom?: string;
+                        /** Format: date */
+                        validTo?: string;
+                        when?: {
+                            /** @description Only lines sold as part of this catalogue bundle */
+                            bundle?: string;
+                            maxProfitability?: number;
+                            /** @description Customer profitability as economics reports it (e.g. yearly contribution) */
+                            minProfitability?: number;
+                            /** @description Volume: quantity of this product across the whole quote */
+                            minQuantity?: number;
+                            /** @description Only lines for these products */
+                            products?: string[];
+                            /** @description Customer value tiers (from economics; unknown customers count as rest) */
+                            tiers?: ("top1" | "top5" | "top20" | "rest")[];
+                            /** @description Only when the quote holds all of these products; applies to their lines */
+                            withProducts?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceRule"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sales/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sales catalogue: configurable products, simple products and bundles */
+        get: {
+            parameters: {
+                query?: {
+                    divisionId?: string;
+                    status?: "active" | "retired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SalesProduct"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a product to the sales catalogue (administrators)
+         * @description The definition is checked as a whole: every rule and availability condition must name an option, numeric steps must divide their range, components must exist, bundle items must be valid products of the same division.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /**
+                         * @default {
+                         *       "options": [],
+                         *       "rules": [],
+                         *       "components": [],
+                         *       "assemblyDays": 0,
+                         *       "bundleItems": []
+                         *     }
+                         */
+                        definition?: {
+                            /** @default 0 */
+                            assemblyDays?: number;
+                            /** @default [] */
+                            bundleItems?: {
+                                /** @default {} */
+                                configuration?: {
+                                    [key: string]: unknown;
+                                };
+                                product: string;
+                                /** @default 1 */
+                                quantity?: number;
+                            }[];
+                            /** @default [] */
+                            components?: {
+                                component: string;
+                                per?: string;
+                                /** @default 1 */
+                                quantity?: number;
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            options?: ({
+                                choices: {
+                                    code: string;
+                                    description?: string;
+                                    label: string;
+                                }[];
+                                code: string;
+                                default?: string;
+                                /** @enum {string} */
+                                kind: "choice";
+                                label: string;
+                                multiple?: {
+                                    max?: number;
+                                    /** @default 0 */
+                                    min?: number;
+                                };
+                                /** @default true */
+                                required?: boolean;
+                                /** @description The option applies only when all of these hold */
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            } | {
+                                code: string;
+                                default?: number;
+                                /** @enum {string} */
+                                kind: "number";
+                                label: string;
+                                max: number;
+                                min: number;
+                                /** @default true */
+                                required?: boolean;
+                                step: number;
+                                unit: string;
+                                /** @description The option applies only when all of these hold */
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            } | {
+                                code: string;
+                                default?: boolean;
+                                /** @enum {string} */
+                                kind: "boolean";
+                                label: string;
+                                /** @default false */
+                                required?: boolean;
+                                /** @description The option applies only when all of these hold */
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            })[];
+                            /** @default [] */
+                            rules?: {
+                                code: string;
+                                /** @enum {string} */
+                                kind: "requires" | "excludes";
+                                /** @description Shown to the rep and the customer when the rule is broken */
+                                message: string;
+                                then: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                                /** @default [] */
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            }[];
+                        };
+                        description?: string;
+                        /** Format: uuid */
+                        divisionId: string;
+                        /**
+                         * Format: uuid
+                         * @description The holdings product an order of this becomes, if any
+                         */
+                        holdingsProductId?: string;
+                        /** @enum {string} */
+                        kind: "configurable" | "simple" | "bundle";
+                        name: string;
+                        /** @default each */
+                        unit?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesProduct"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/products/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One product with its options, rules and components */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesProduct"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a product (quotes already written keep the lines as they were priced) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        definition?: {
+                            /** @default 0 */
+                            assemblyDays?: number;
+                            /** @default [] */
+                            bundleItems?: {
+                                /** @default {} */
+                                configuration?: {
+                                    [key: string]: unknown;
+                                };
+                                product: string;
+                                /** @default 1 */
+                                quantity?: number;
+                            }[];
+                            /** @default [] */
+                            components?: {
+                                component: string;
+                                per?: string;
+                                /** @default 1 */
+                                quantity?: number;
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            }[];
+                            /** @default [] */
+                            options?: ({
+                                choices: {
+                                    code: string;
+                                    description?: string;
+                                    label: string;
+                                }[];
+                                code: string;
+                                default?: string;
+                                /** @enum {string} */
+                                kind: "choice";
+                                label: string;
+                                multiple?: {
+                                    max?: number;
+                                    /** @default 0 */
+                                    min?: number;
+                                };
+                                /** @default true */
+                                required?: boolean;
+                                /** @description The option applies only when all of these hold */
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            } | {
+                                code: string;
+                                default?: number;
+                                /** @enum {string} */
+                                kind: "number";
+                                label: string;
+                                max: number;
+                                min: number;
+                                /** @default true */
+                                required?: boolean;
+                                step: number;
+                                unit: string;
+                                /** @description The option applies only when all of these hold */
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            } | {
+                                code: string;
+                                default?: boolean;
+                                /** @enum {string} */
+                                kind: "boolean";
+                                label: string;
+                                /** @default false */
+                                required?: boolean;
+                                /** @description The option applies only when all of these hold */
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            })[];
+                            /** @default [] */
+                            rules?: {
+                                code: string;
+                                /** @enum {string} */
+                                kind: "requires" | "excludes";
+                                /** @description Shown to the rep and the customer when the rule is broken */
+                                message: string;
+                                then: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                                /** @default [] */
+                                when?: {
+                                    in?: (string | number | boolean)[];
+                                    max?: number;
+                                    min?: number;
+                                    option: string;
+                                }[];
+                            }[];
+                        };
+                        description?: string;
+                        name?: string;
+                        /** @enum {string} */
+                        status?: "active" | "retired";
+                        unit?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesProduct"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sales/products/{code}/configure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a configuration: the normalised options and the components it needs, or every rule it breaks
+         * @description A configuration that breaks a rule is answered 400 with one error per failing option, at body/configuration/<option>, naming the rule.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default {} */
+                        configuration?: {
+                            [key: string]: unknown;
+                        };
+                        /** @default 1 */
+                        quantity?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            components: {
+                                component: string;
+                                quantity: number;
+                            }[];
+                            configuration: {
+                                [key: string]: unknown;
+                            };
+                            customised: boolean;
+                            product: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quotes, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `nextCursor` from the previous page */
+                    cursor?: string;
+                    customerId?: string;
+                    divisionId?: string;
+                    /** @description Page size (1–500) */
+                    limit?: number;
+                    /** @description Only quotes whose current version waits for approval (or only those that do not) */
+                    pendingApproval?: "true" | "false";
+                    status?: "open" | "accepted" | "declined" | "withdrawn";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["QuoteSummary"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write a quote (version 1); it waits for approval when a discount passes the price list’s threshold */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        channel?: "rep" | "web" | "phone" | "email" | "field" | "branch";
+                        currency?: string;
+                        /**
+                         * Format: uuid
+                         * @description A golden customer
+                         */
+                        customerId?: string;
+                        /** Format: uuid */
+                        divisionId: string;
+                        lines: {
+                            /** @description The product’s options; for a bundle, each item’s options under the item’s product code */
+                            configuration?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The rep’s own discount on top of policy rules; checked against their authority */
+                            manualDiscountPercent?: number;
+                            product: string;
+                            quantity: number;
+                        }[];
+                        /**
+                         * Format: date
+                         * @description The customer’s requested delivery date
+                         */
+                        needBy?: string;
+                        /** @description Printed on the quote */
+                        note?: string;
+                        /** Format: uuid */
+                        opportunityId?: string;
+                        /** @description Price list code or id; default: the division’s list valid today */
+                        priceList?: string;
+                        prospect?: components["schemas"]["ProspectInput"];
+                        /**
+                         * Format: date-time
+                         * @description When the customer asked (default now): starts the request-to-quote clock
+                         */
+                        requestedAt?: string;
+                        title?: string;
+                        validDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Quote"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/quotes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A quote, its versions and the current version in full */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Quote"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/quotes/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a quote version: creates the order, routes it to fulfillers and promises one delivery date
+         * @description 409 when the version was superseded, already accepted or still waiting for approval; 422 when the quote or its price list has expired. Nothing is written unless everything succeeds.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The customer’s purchase order number */
+                        customerReference?: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesOrder"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/quotes/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The customer said no */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Quote"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/quotes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The quote as the customer receives it (PDF) */
+        get: {
+            parameters: {
+                query?: {
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/quotes/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revise a quote: a new version replaces the current one, which can no longer be accepted */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currency?: string;
+                        lines: {
+                            /** @description The product’s options; for a bundle, each item’s options under the item’s product code */
+                            configuration?: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The rep’s own discount on top of policy rules; checked against their authority */
+                            manualDiscountPercent?: number;
+                            product: string;
+                            quantity: number;
+                        }[];
+                        /**
+                         * Format: date
+                         * @description The customer’s requested delivery date
+                         */
+                        needBy?: string;
+                        note?: string;
+                        /** @description Price list code or id; default: the division’s list valid today */
+                        priceList?: string;
+                        title?: string;
+                        validDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Quote"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/quotes/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a quote */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuoteVersion"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/quotes/{id}/versions/{version}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject a discount waiting for approval (needs approval authority for it; not your own quote) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approve: boolean;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Quote"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Endpoints order events are sent to */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SalesWebhook"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Send order events to a URL, signed (administrators)
+         * @description Each delivery is a POST of {id, type, createdAt, data} with header x-rapport-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the secret>. Delivery is at least once; dedupe on id.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Omit for every event type */
+                        events?: ("quote.issued" | "order.created" | "order.routed" | "order.updated" | "order.delivered" | "order.mishandled")[];
+                        /** Format: uri */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            events: string[];
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Shown only now */
+                            secret: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop sending to an endpoint */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/webhooks/deliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the due outbox events now (a scheduler normally does this) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            failed: number;
+                            sent: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Routing, lifecycle rules, alarm thresholds and the default calendar */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceSettings"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change routing, lifecycle rules, alarm thresholds or the default calendar (administrators); null restores the default */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alarms?: {
+                            neglectDays?: number;
+                            neglectTiers?: ("top1" | "top5" | "top20" | "rest")[];
+                            pAliveDrop?: number;
+                            pAliveFloor?: number;
+                            spendDrop?: number;
+                        } | null;
+                        defaultCalendarId?: string | null;
+                        lifecycleRules?: {
+                            afterDays?: number;
+                            enabled: boolean;
+                            /** @enum {string} */
+                            event: "first_product_opened" | "onboarding_elapsed" | "getting_to_know_elapsed" | "complaint_opened" | "complaint_resolved" | "customer_lost" | "p_alive_fell" | "all_products_closed" | "win_back_due";
+                            from: ("recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation")[];
+                            name: string;
+                            threshold?: number;
+                            to: ("recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation") | "previous";
+                            winBackDays?: number;
+                        }[] | null;
+                        routing?: {
+                            idealSeniority?: {
+                                rest: number;
+                                top1: number;
+                                top5: number;
+                                top20: number;
+                            };
+                            minSeniority?: {
+                                rest: number;
+                                top1: number;
+                                top5: number;
+                                top20: number;
+                            };
+                            queueFirst?: {
+                                caseKinds: ("complaint" | "request" | "incident" | "question")[];
+                                priorities: ("low" | "normal" | "high" | "urgent")[];
+                                tiers: ("top1" | "top5" | "top20" | "rest")[];
+                            }[];
+                            relationshipTiers?: ("top1" | "top5" | "top20" | "rest")[];
+                            weights?: {
+                                continuity: number;
+                                seniority: number;
+                                workload: number;
+                            };
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceSettings"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/sla/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Business calendars SLAs are counted in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ServiceCalendar"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a calendar: time zone, working hours per weekday, holidays (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        holidays?: string[];
+                        name: string;
+                        /** @description IANA time zone, e.g. Europe/London */
+                        timeZone: string;
+                        week: {
+                            [key: string]: {
+                                end: string;
+                                start: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCalendar"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/calendars/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a calendar (open cases keep counting in it) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        holidays?: string[];
+                        name: string;
+                        /** @description IANA time zone, e.g. Europe/London */
+                        timeZone: string;
+                        week: {
+                            [key: string]: {
+                                end: string;
+                                start: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCalendar"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the SLA check now as a job (warnings, breaches, escalations); `full` re-reads every open case */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default false */
+                        full?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA policies by kind, priority and value tier (the most specific match wins; built-in defaults otherwise) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SlaPolicy"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an SLA policy (administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        calendarId?: string | null;
+                        /** @default [] */
+                        escalation?: {
+                            /** @enum {string} */
+                            action: "notify" | "raise_priority" | "reassign";
+                            /** @enum {string} */
+                            on: "first_response" | "resolution";
+                            /** @enum {string} */
+                            target?: "owner" | "manager" | "relationship_manager" | "queue";
+                            /** @enum {string} */
+                            when: "warning" | "breached";
+                        }[];
+                        firstResponseMinutes: number;
+                        /** @default null */
+                        kind?: ("complaint" | "request" | "incident" | "question") | null;
+                        name: string;
+                        /** @default null */
+                        priority?: ("low" | "normal" | "high" | "urgent") | null;
+                        resolutionMinutes: number;
+                        /** @default null */
+                        tier?: ("top1" | "top5" | "top20" | "rest") | null;
+                        /** @default 0.75 */
+                        warnAtFraction?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SlaPolicy"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an SLA policy; cases already open keep the promise they were opened under */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        calendarId?: string | null;
+                        /** @default [] */
+                        escalation?: {
+                            /** @enum {string} */
+                            action: "notify" | "raise_priority" | "reassign";
+                            /** @enum {string} */
+                            on: "first_response" | "resolution";
+                            /** @enum {string} */
+                            target?: "owner" | "manager" | "relationship_manager" | "queue";
+                            /** @enum {string} */
+                            when: "warning" | "breached";
+                        }[];
+                        firstResponseMinutes: number;
+                        /** @default null */
+                        kind?: ("complaint" | "request" | "incident" | "question") | null;
+                        name: string;
+                        /** @default null */
+                        priority?: ("low" | "normal" | "high" | "urgent") | null;
+                        resolutionMinutes: number;
+                        /** @default null */
+                        tier?: ("top1" | "top5" | "top20" | "rest") | null;
+                        /** @default 0.75 */
+                        warnAtFraction?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SlaPolicy"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove an SLA policy */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -1408,6 +5992,351 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff who serve customers, with skills, seniority, availability and open cases (within your divisions) */
+        get: {
+            parameters: {
+                query?: {
+                    divisionId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["StaffMember"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set availability, time away and case capacity (oneself, or a manager for their staff) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        available?: boolean;
+                        awayUntil?: string | null;
+                        capacity?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            available: boolean;
+                            awayUntil: string | null;
+                            capacity: number;
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Surveys and the events that send them */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Survey"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Design a survey: NPS (0–10), CSAT (1–5), CES (1–7) or custom questions, sent by hand or after an event */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "nps" | "csat" | "ces" | "custom";
+                        name: string;
+                        question: string;
+                        questions?: {
+                            id: string;
+                            max?: number;
+                            min?: number;
+                            options?: string[];
+                            required?: boolean;
+                            text: string;
+                            /** @enum {string} */
+                            type: "scale" | "text" | "choice";
+                        }[];
+                        scoring?: {
+                            detractorAtOrBelow?: number;
+                            promoterAtOrAbove?: number;
+                            questionId?: string;
+                        };
+                        /**
+                         * @default manual
+                         * @enum {string}
+                         */
+                        trigger?: "case_closed" | "onboarding_done" | "purchase" | "manual";
+                        /** @default 14 */
+                        validDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Survey"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Switch a survey on or off, change its trigger, wording or validity */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        question?: string;
+                        /** @enum {string} */
+                        trigger?: "case_closed" | "onboarding_done" | "purchase" | "manual";
+                        validDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Survey"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/surveys/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a survey to a customer: returns the single-use public link (signed, expiring) for delivery */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        customerId: string;
+                        /** Format: uuid */
+                        divisionId?: string;
+                        /** Format: uuid */
+                        staffUserId?: string;
+                        /** @enum {string} */
+                        touchPoint?: "branch" | "call_centre" | "web" | "email" | "kiosk" | "field_service" | "mobile" | "chat" | "mail";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: uuid */
+                            invitationId: string;
+                            path: string;
+                            token: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** NPS, CSAT or CES by division, touch point or staff member (default: NPS by division, all time) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    groupBy?: "division" | "touchPoint" | "staff" | "none";
+                    kind?: "nps" | "csat" | "ces" | "custom";
+                    surveyId?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groupBy: string;
+                            groups: {
+                                detractors: number;
+                                key: string | null;
+                                label: string;
+                                mean: number | null;
+                                passives: number;
+                                promoters: number;
+                                responses: number;
+                                score: number | null;
+                            }[];
+                            /** @enum {string} */
+                            kind: "nps" | "csat" | "ces" | "custom";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1704,6 +6633,44 @@ export interface components {
             /** @enum {string} */
             status: "open" | "closed" | "offered";
         };
+        Alarm: {
+            caseId: string | null;
+            /** Format: uuid */
+            customerId: string;
+            customerPath: string;
+            details: unknown;
+            /** Format: date-time */
+            firstRaisedAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "neglected" | "complaint_overdue" | "p_alive_falling" | "spend_falling" | "offer_conflict";
+            /** Format: date-time */
+            lastSeenAt: string;
+            reason: string;
+            resolvedAt: string | null;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+        };
+        AlarmInput: {
+            caseId: string | null;
+            /** Format: uuid */
+            customerId: string;
+            customerPath: string;
+            details: unknown;
+            /** Format: date-time */
+            firstRaisedAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "neglected" | "complaint_overdue" | "p_alive_falling" | "spend_falling" | "offer_conflict";
+            /** Format: date-time */
+            lastSeenAt: string;
+            reason: string;
+            resolvedAt: string | null;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+        };
         ApiKey: {
             /** Format: date-time */
             createdAt: string;
@@ -1727,6 +6694,66 @@ export interface components {
             revokedAt: string | null;
             /** Format: uuid */
             userId: string;
+        };
+        AssignmentDecision: {
+            candidates: {
+                displayName: string;
+                eligible: boolean;
+                parts: {
+                    continuity: number;
+                    seniority: number;
+                    workload: number;
+                } | null;
+                reasons: string[];
+                score: number | null;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            decidedBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            outcome: "assigned" | "queued" | "overridden";
+            queueDivisionId: string | null;
+            queueTeamId: string | null;
+            reasons: string[];
+            /** Format: uuid */
+            subjectId: string;
+            /** @enum {string} */
+            subjectKind: "case" | "lead" | "task" | "relationship";
+            userId: string | null;
+        };
+        AssignmentDecisionInput: {
+            candidates: {
+                displayName: string;
+                eligible: boolean;
+                parts: {
+                    continuity: number;
+                    seniority: number;
+                    workload: number;
+                } | null;
+                reasons: string[];
+                score: number | null;
+                /** Format: uuid */
+                userId: string;
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            decidedBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            outcome: "assigned" | "queued" | "overridden";
+            queueDivisionId: string | null;
+            queueTeamId: string | null;
+            reasons: string[];
+            /** Format: uuid */
+            subjectId: string;
+            /** @enum {string} */
+            subjectKind: "case" | "lead" | "task" | "relationship";
+            userId: string | null;
         };
         AuditEntry: {
             action: string;
@@ -1767,6 +6794,272 @@ export interface components {
             resource: string;
             resourceId: string | null;
             status: number | null;
+        };
+        CareEpisode: {
+            actions: components["schemas"]["RecoveryAction"][];
+            /** Format: uuid */
+            caseId: string;
+            closedAt: string | null;
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            id: string;
+            note: string | null;
+            /** Format: date-time */
+            openedAt: string;
+            outcome: ("recovered" | "lost") | null;
+        };
+        CareEpisodeInput: {
+            actions: components["schemas"]["RecoveryActionInput"][];
+            /** Format: uuid */
+            caseId: string;
+            closedAt: string | null;
+            /** Format: uuid */
+            customerId: string;
+            /** Format: uuid */
+            id: string;
+            note: string | null;
+            /** Format: date-time */
+            openedAt: string;
+            outcome: ("recovered" | "lost") | null;
+        };
+        Case: {
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            customerId: string;
+            description: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            escalationLevel: number;
+            firstRespondedAt: string | null;
+            firstResponseDueAt: string | null;
+            /** @enum {string} */
+            firstResponseState: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "complaint" | "request" | "incident" | "question";
+            language: string | null;
+            /** Format: date-time */
+            openedAt: string;
+            /** @enum {string} */
+            origin: "staff" | "api" | "survey" | "escalation";
+            ownerUserId: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            productId: string | null;
+            queueDivisionId: string | null;
+            queueTeamId: string | null;
+            resolutionDueAt: string | null;
+            /** @enum {string} */
+            resolutionState: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            resolvedAt: string | null;
+            rootCause: ("product" | "process" | "people" | "system" | "communication" | "pricing" | "third_party" | "customer" | "other") | null;
+            sla: components["schemas"]["SlaSnapshot"];
+            /** @enum {string} */
+            status: "open" | "in_progress" | "waiting_on_customer" | "resolved" | "closed";
+            subject: string;
+            /** @enum {string} */
+            touchPoint: "branch" | "call_centre" | "web" | "email" | "kiosk" | "field_service" | "mobile" | "chat" | "mail";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            valueTier: "top1" | "top5" | "top20" | "rest";
+        };
+        CaseDetail: {
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            customerId: string;
+            description: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            escalationLevel: number;
+            firstRespondedAt: string | null;
+            firstResponseDueAt: string | null;
+            /** @enum {string} */
+            firstResponseState: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "complaint" | "request" | "incident" | "question";
+            language: string | null;
+            /** Format: date-time */
+            openedAt: string;
+            /** @enum {string} */
+            origin: "staff" | "api" | "survey" | "escalation";
+            ownerName: string | null;
+            ownerUserId: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            productId: string | null;
+            queueDivisionId: string | null;
+            queueTeamId: string | null;
+            resolutionDueAt: string | null;
+            /** @enum {string} */
+            resolutionState: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            resolvedAt: string | null;
+            rootCause: ("product" | "process" | "people" | "system" | "communication" | "pricing" | "third_party" | "customer" | "other") | null;
+            sla: components["schemas"]["SlaSnapshot"];
+            /** @enum {string} */
+            status: "open" | "in_progress" | "waiting_on_customer" | "resolved" | "closed";
+            subject: string;
+            timers: {
+                firstResponse: components["schemas"]["SlaTimer"];
+                resolution: components["schemas"]["SlaTimer"];
+            };
+            /** @enum {string} */
+            touchPoint: "branch" | "call_centre" | "web" | "email" | "kiosk" | "field_service" | "mobile" | "chat" | "mail";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            valueTier: "top1" | "top5" | "top20" | "rest";
+        };
+        CaseDetailInput: {
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            customerId: string;
+            description: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            escalationLevel: number;
+            firstRespondedAt: string | null;
+            firstResponseDueAt: string | null;
+            /** @enum {string} */
+            firstResponseState: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "complaint" | "request" | "incident" | "question";
+            language: string | null;
+            /** Format: date-time */
+            openedAt: string;
+            /** @enum {string} */
+            origin: "staff" | "api" | "survey" | "escalation";
+            ownerName: string | null;
+            ownerUserId: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            productId: string | null;
+            queueDivisionId: string | null;
+            queueTeamId: string | null;
+            resolutionDueAt: string | null;
+            /** @enum {string} */
+            resolutionState: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            resolvedAt: string | null;
+            rootCause: ("product" | "process" | "people" | "system" | "communication" | "pricing" | "third_party" | "customer" | "other") | null;
+            sla: components["schemas"]["SlaSnapshotInput"];
+            /** @enum {string} */
+            status: "open" | "in_progress" | "waiting_on_customer" | "resolved" | "closed";
+            subject: string;
+            timers: {
+                firstResponse: components["schemas"]["SlaTimerInput"];
+                resolution: components["schemas"]["SlaTimerInput"];
+            };
+            /** @enum {string} */
+            touchPoint: "branch" | "call_centre" | "web" | "email" | "kiosk" | "field_service" | "mobile" | "chat" | "mail";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            valueTier: "top1" | "top5" | "top20" | "rest";
+        };
+        CaseEvent: {
+            actorKind: string;
+            actorUserId: string | null;
+            /** Format: date-time */
+            at: string;
+            detail: unknown | null;
+            fromValue: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            note: string | null;
+            toValue: string | null;
+        };
+        CaseEventInput: {
+            actorKind: string;
+            actorUserId: string | null;
+            /** Format: date-time */
+            at: string;
+            detail: unknown | null;
+            fromValue: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            note: string | null;
+            toValue: string | null;
+        };
+        CaseInput: {
+            closedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            customerId: string;
+            description: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            escalationLevel: number;
+            firstRespondedAt: string | null;
+            firstResponseDueAt: string | null;
+            /** @enum {string} */
+            firstResponseState: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "complaint" | "request" | "incident" | "question";
+            language: string | null;
+            /** Format: date-time */
+            openedAt: string;
+            /** @enum {string} */
+            origin: "staff" | "api" | "survey" | "escalation";
+            ownerUserId: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            productId: string | null;
+            queueDivisionId: string | null;
+            queueTeamId: string | null;
+            resolutionDueAt: string | null;
+            /** @enum {string} */
+            resolutionState: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            resolvedAt: string | null;
+            rootCause: ("product" | "process" | "people" | "system" | "communication" | "pricing" | "third_party" | "customer" | "other") | null;
+            sla: components["schemas"]["SlaSnapshotInput"];
+            /** @enum {string} */
+            status: "open" | "in_progress" | "waiting_on_customer" | "resolved" | "closed";
+            subject: string;
+            /** @enum {string} */
+            touchPoint: "branch" | "call_centre" | "web" | "email" | "kiosk" | "field_service" | "mobile" | "chat" | "mail";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            valueTier: "top1" | "top5" | "top20" | "rest";
+        };
+        ClusterChange: {
+            applied?: string;
+            /** Format: uuid */
+            customerId?: string;
+            /** Format: uuid */
+            mergedCustomerId?: string;
+            movedRecords?: number;
+            /** Format: uuid */
+            newCustomerId?: string;
+            restored?: boolean;
+        };
+        ClusterChangeInput: {
+            applied?: string;
+            /** Format: uuid */
+            customerId?: string;
+            /** Format: uuid */
+            mergedCustomerId?: string;
+            movedRecords?: number;
+            /** Format: uuid */
+            newCustomerId?: string;
+            restored?: boolean;
         };
         Customer: {
             addressLine1: string | null;
@@ -1935,6 +7228,8 @@ export interface components {
             email: string | null;
             familyName: string | null;
             givenName: string | null;
+            /** @description Source records of this customer held by divisions you may not see */
+            hiddenRecordCount?: number;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -1962,6 +7257,8 @@ export interface components {
             email: string | null;
             familyName: string | null;
             givenName: string | null;
+            /** @description Source records of this customer held by divisions you may not see */
+            hiddenRecordCount?: number;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -2019,6 +7316,274 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ExperienceMeasures: {
+            divisionId: string | null;
+            /** Format: date-time */
+            from: string;
+            interval: string;
+            periods: {
+                orders: {
+                    accepted: number;
+                    customShare: number | null;
+                    delivered: number;
+                    mishandledByKind: {
+                        [key: string]: number;
+                    };
+                    mishandledRate: number | null;
+                    onTimeRate: number | null;
+                    quoteToDeliveryDays: {
+                        count: number;
+                        median: number | null;
+                        p90: number | null;
+                    };
+                    requestToDeliveryDays: {
+                        count: number;
+                        median: number | null;
+                        p90: number | null;
+                    };
+                };
+                period: string;
+                quotes: {
+                    issued: number;
+                    requested: number;
+                    requestToQuoteHours: {
+                        count: number;
+                        median: number | null;
+                        p90: number | null;
+                    };
+                };
+            }[];
+            signals: {
+                churnRate: number | null;
+                csat: number | null;
+                nps: number | null;
+                referrals: number | null;
+                shareOfWallet: number | null;
+                source: string;
+            };
+            /** Format: date-time */
+            to: string;
+        };
+        ExperienceMeasuresInput: {
+            divisionId: string | null;
+            /** Format: date-time */
+            from: string;
+            interval: string;
+            periods: {
+                orders: {
+                    accepted: number;
+                    customShare: number | null;
+                    delivered: number;
+                    mishandledByKind: {
+                        [key: string]: number;
+                    };
+                    mishandledRate: number | null;
+                    onTimeRate: number | null;
+                    quoteToDeliveryDays: {
+                        count: number;
+                        median: number | null;
+                        p90: number | null;
+                    };
+                    requestToDeliveryDays: {
+                        count: number;
+                        median: number | null;
+                        p90: number | null;
+                    };
+                };
+                period: string;
+                quotes: {
+                    issued: number;
+                    requested: number;
+                    requestToQuoteHours: {
+                        count: number;
+                        median: number | null;
+                        p90: number | null;
+                    };
+                };
+            }[];
+            signals: {
+                churnRate: number | null;
+                csat: number | null;
+                nps: number | null;
+                referrals: number | null;
+                shareOfWallet: number | null;
+                source: string;
+            };
+            /** Format: date-time */
+            to: string;
+        };
+        Forecast: {
+            from: string;
+            rows: {
+                byMonth: {
+                    amount: number;
+                    month: string;
+                    weighted: number;
+                }[];
+                currency: string;
+                lost: {
+                    amount: number;
+                    count: number;
+                };
+                open: {
+                    amount: number;
+                    count: number;
+                    weighted: number;
+                };
+                /** @description * when rolled up over owners */
+                ownerUserId: string | null;
+                /** @description * when rolled up over pipelines */
+                pipelineId: string;
+                winRate: number | null;
+                won: {
+                    amount: number;
+                    count: number;
+                };
+            }[];
+            to: string;
+        };
+        ForecastInput: {
+            from: string;
+            rows: {
+                byMonth: {
+                    amount: number;
+                    month: string;
+                    weighted: number;
+                }[];
+                currency: string;
+                lost: {
+                    amount: number;
+                    count: number;
+                };
+                open: {
+                    amount: number;
+                    count: number;
+                    weighted: number;
+                };
+                /** @description * when rolled up over owners */
+                ownerUserId: string | null;
+                /** @description * when rolled up over pipelines */
+                pipelineId: string;
+                winRate: number | null;
+                won: {
+                    amount: number;
+                    count: number;
+                };
+            }[];
+            to: string;
+        };
+        Fulfiller: {
+            code: string;
+            contactEmail: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            holidays: string[];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "own" | "subcontractor";
+            name: string;
+            /** @enum {string} */
+            status: "active" | "inactive";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FulfillerCallbackResult: {
+            duplicate: boolean;
+            estimatedDate: string;
+            order: string;
+            promisedDate: string;
+            status: string;
+        };
+        FulfillerCallbackResultInput: {
+            duplicate: boolean;
+            estimatedDate: string;
+            order: string;
+            promisedDate: string;
+            status: string;
+        };
+        FulfillerInput: {
+            code: string;
+            contactEmail: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            holidays: string[];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "own" | "subcontractor";
+            name: string;
+            /** @enum {string} */
+            status: "active" | "inactive";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FulfillerOffer: {
+            capacityPerDay: number | null;
+            component: string;
+            fulfiller: string;
+            fulfillerName: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "own" | "subcontractor";
+            leadTimeDays: number;
+            stockOnHand: number | null;
+            unitCost: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FulfillerOfferInput: {
+            capacityPerDay: number | null;
+            component: string;
+            fulfiller: string;
+            fulfillerName: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "own" | "subcontractor";
+            leadTimeDays: number;
+            stockOnHand: number | null;
+            unitCost: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FulfillerWithSecret: {
+            /** @description Signs this fulfiller’s status callbacks; shown only now */
+            callbackSecret: string;
+            code: string;
+            contactEmail: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            holidays: string[];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "own" | "subcontractor";
+            name: string;
+            /** @enum {string} */
+            status: "active" | "inactive";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FulfillerWithSecretInput: {
+            /** @description Signs this fulfiller’s status callbacks; shown only now */
+            callbackSecret: string;
+            code: string;
+            contactEmail: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            holidays: string[];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "own" | "subcontractor";
+            name: string;
+            /** @enum {string} */
+            status: "active" | "inactive";
             /** Format: date-time */
             updatedAt: string;
         };
@@ -2132,6 +7697,56 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
         };
+        LifecyclePosition: {
+            /** Format: uuid */
+            customerId: string;
+            previousStage: ("recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation") | null;
+            /** Format: date-time */
+            since: string;
+            /** @enum {string} */
+            stage: "recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation";
+            winBackOn: string | null;
+        };
+        LifecyclePositionInput: {
+            /** Format: uuid */
+            customerId: string;
+            previousStage: ("recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation") | null;
+            /** Format: date-time */
+            since: string;
+            /** @enum {string} */
+            stage: "recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation";
+            winBackOn: string | null;
+        };
+        LifecycleTransition: {
+            actorUserId: string | null;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            cause: "rule" | "manual" | "initial";
+            event: string | null;
+            fromStage: ("recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation") | null;
+            /** Format: uuid */
+            id: string;
+            note: string | null;
+            ruleName: string | null;
+            /** @enum {string} */
+            toStage: "recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation";
+        };
+        LifecycleTransitionInput: {
+            actorUserId: string | null;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            cause: "rule" | "manual" | "initial";
+            event: string | null;
+            fromStage: ("recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation") | null;
+            /** Format: uuid */
+            id: string;
+            note: string | null;
+            ruleName: string | null;
+            /** @enum {string} */
+            toStage: "recruitment" | "welcoming" | "getting_to_know" | "account_management" | "intensive_care" | "dissociation";
+        };
         Me: {
             csrfToken?: string;
             displayName: string;
@@ -2157,6 +7772,594 @@ export interface components {
             totpEnabled: boolean;
             /** @enum {string} */
             via: "session" | "api-key";
+        };
+        Mishandling: {
+            cause: string;
+            fulfiller: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "late" | "wrong" | "returned" | "damaged" | "incomplete";
+            lineNo: number | null;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: string;
+        };
+        MishandlingInput: {
+            cause: string;
+            fulfiller: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "late" | "wrong" | "returned" | "damaged" | "incomplete";
+            lineNo: number | null;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: string;
+        };
+        Opportunity: {
+            amount: number;
+            closedOn: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            expectedClose: string;
+            history: {
+                /** Format: date-time */
+                changedAt: string;
+                changedBy: string | null;
+                fromStage: string | null;
+                /** Format: uuid */
+                id: string;
+                note: string | null;
+                toStage: string;
+            }[];
+            /** Format: uuid */
+            id: string;
+            lostReason: string | null;
+            name: string;
+            /** @enum {string} */
+            outcome: "open" | "won" | "lost";
+            ownerUserId: string | null;
+            /** Format: uuid */
+            pipelineId: string;
+            probability: number;
+            prospect: components["schemas"]["Prospect"] | null;
+            stageCode: string;
+            /** Format: date-time */
+            updatedAt: string;
+            weightedAmount: number;
+        };
+        OpportunityInput: {
+            amount: number;
+            closedOn: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            expectedClose: string;
+            history: {
+                /** Format: date-time */
+                changedAt: string;
+                changedBy: string | null;
+                fromStage: string | null;
+                /** Format: uuid */
+                id: string;
+                note: string | null;
+                toStage: string;
+            }[];
+            /** Format: uuid */
+            id: string;
+            lostReason: string | null;
+            name: string;
+            /** @enum {string} */
+            outcome: "open" | "won" | "lost";
+            ownerUserId: string | null;
+            /** Format: uuid */
+            pipelineId: string;
+            probability: number;
+            prospect: components["schemas"]["ProspectInput"] | null;
+            stageCode: string;
+            /** Format: date-time */
+            updatedAt: string;
+            weightedAmount: number;
+        };
+        OpportunitySummary: {
+            amount: number;
+            closedOn: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            expectedClose: string;
+            /** Format: uuid */
+            id: string;
+            lostReason: string | null;
+            name: string;
+            /** @enum {string} */
+            outcome: "open" | "won" | "lost";
+            ownerUserId: string | null;
+            /** Format: uuid */
+            pipelineId: string;
+            probability: number;
+            prospect: components["schemas"]["Prospect"] | null;
+            stageCode: string;
+            /** Format: date-time */
+            updatedAt: string;
+            weightedAmount: number;
+        };
+        OpportunitySummaryInput: {
+            amount: number;
+            closedOn: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            expectedClose: string;
+            /** Format: uuid */
+            id: string;
+            lostReason: string | null;
+            name: string;
+            /** @enum {string} */
+            outcome: "open" | "won" | "lost";
+            ownerUserId: string | null;
+            /** Format: uuid */
+            pipelineId: string;
+            probability: number;
+            prospect: components["schemas"]["ProspectInput"] | null;
+            stageCode: string;
+            /** Format: date-time */
+            updatedAt: string;
+            weightedAmount: number;
+        };
+        OrderTurnaround: {
+            expectedLateBusinessDays: number;
+            lateBusinessDays: number | null;
+            quoteToAcceptHours: number | null;
+            quoteToDeliveryDays: number | null;
+            requestToDeliveryDays: number | null;
+            requestToQuoteHours: number | null;
+        };
+        OrderTurnaroundInput: {
+            expectedLateBusinessDays: number;
+            lateBusinessDays: number | null;
+            quoteToAcceptHours: number | null;
+            quoteToDeliveryDays: number | null;
+            requestToDeliveryDays: number | null;
+            requestToQuoteHours: number | null;
+        };
+        Pipeline: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            stages: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                outcome: "open" | "won" | "lost";
+                position: number;
+                probability: number;
+            }[];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PipelineInput: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            stages: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                outcome: "open" | "won" | "lost";
+                position: number;
+                probability: number;
+            }[];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PricedQuote: {
+            approval: {
+                maxManualDiscountPercent: number;
+                reasons: string[];
+                required: boolean;
+                thresholdPercent: number;
+            };
+            cost: number;
+            currency: string;
+            customer: {
+                /** @description false: economics knows nothing of this customer; priced as rest */
+                known: boolean;
+                profitability?: number;
+                /** @enum {string} */
+                tier: "top1" | "top5" | "top20" | "rest";
+            };
+            delivery: {
+                critical: {
+                    component: string;
+                    fulfiller: string;
+                    lineNo: number;
+                    readyOn: string;
+                } | null;
+                /** @description One date for everything: the latest component path plus assembly and shipping */
+                date: string;
+                meetsNeedBy: boolean | null;
+                needBy: string | null;
+                routes: {
+                    cost: number;
+                    fulfiller: string;
+                    /** Format: uuid */
+                    fulfillerId: string;
+                    fulfillerName: string;
+                    items: {
+                        component: string;
+                        lineNo: number;
+                        quantity: number;
+                        readyOn: string;
+                    }[];
+                    /** @enum {string} */
+                    kind: "own" | "subcontractor";
+                    readyOn: string;
+                }[];
+            };
+            lines: {
+                assemblyDays: number;
+                bundle: string | null;
+                components: {
+                    component: string;
+                    fulfiller: string;
+                    quantity: number;
+                    readyOn: string;
+                }[];
+                configuration: {
+                    [key: string]: unknown;
+                };
+                customised: boolean;
+                deliveryDate: string;
+                discountPercent: number;
+                floorPrice: number | null;
+                lineNo: number;
+                listAmount: number;
+                listUnitPrice: number;
+                manualDiscountPercent: number;
+                name: string;
+                netAmount: number;
+                policyDiscountPercent: number;
+                product: string;
+                quantity: number;
+                summary: string[];
+                /** @description How the unit price was built, step by step: the explanation trail */
+                trail: components["schemas"]["PriceTrailStep"][];
+                unit: string;
+                unitPrice: number;
+            }[];
+            marginPercent: number | null;
+            pricedOn: string;
+            priceList: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                validTo: string | null;
+            };
+            totals: {
+                discount: number;
+                discountPercent: number;
+                list: number;
+                net: number;
+            };
+        };
+        PricedQuoteInput: {
+            approval: {
+                maxManualDiscountPercent: number;
+                reasons: string[];
+                required: boolean;
+                thresholdPercent: number;
+            };
+            cost: number;
+            currency: string;
+            customer: {
+                /** @description false: economics knows nothing of this customer; priced as rest */
+                known: boolean;
+                profitability?: number;
+                /** @enum {string} */
+                tier: "top1" | "top5" | "top20" | "rest";
+            };
+            delivery: {
+                critical: {
+                    component: string;
+                    fulfiller: string;
+                    lineNo: number;
+                    readyOn: string;
+                } | null;
+                /** @description One date for everything: the latest component path plus assembly and shipping */
+                date: string;
+                meetsNeedBy: boolean | null;
+                needBy: string | null;
+                routes: {
+                    cost: number;
+                    fulfiller: string;
+                    /** Format: uuid */
+                    fulfillerId: string;
+                    fulfillerName: string;
+                    items: {
+                        component: string;
+                        lineNo: number;
+                        quantity: number;
+                        readyOn: string;
+                    }[];
+                    /** @enum {string} */
+                    kind: "own" | "subcontractor";
+                    readyOn: string;
+                }[];
+            };
+            lines: {
+                assemblyDays: number;
+                bundle: string | null;
+                components: {
+                    component: string;
+                    fulfiller: string;
+                    quantity: number;
+                    readyOn: string;
+                }[];
+                configuration: {
+                    [key: string]: unknown;
+                };
+                customised: boolean;
+                deliveryDate: string;
+                discountPercent: number;
+                floorPrice: number | null;
+                lineNo: number;
+                listAmount: number;
+                listUnitPrice: number;
+                manualDiscountPercent: number;
+                name: string;
+                netAmount: number;
+                policyDiscountPercent: number;
+                product: string;
+                quantity: number;
+                summary: string[];
+                /** @description How the unit price was built, step by step: the explanation trail */
+                trail: components["schemas"]["PriceTrailStepInput"][];
+                unit: string;
+                unitPrice: number;
+            }[];
+            marginPercent: number | null;
+            pricedOn: string;
+            priceList: {
+                code: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                validTo: string | null;
+            };
+            totals: {
+                discount: number;
+                discountPercent: number;
+                list: number;
+                net: number;
+            };
+        };
+        PriceList: {
+            approvalThresholdPercent: number;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
+            validFrom: string;
+            validTo: string | null;
+        };
+        PriceListDetail: {
+            approvalThresholdPercent: number;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            items: {
+                basePrice: number;
+                /** @default [] */
+                components: {
+                    amount: number;
+                    code: string;
+                    label: string;
+                    per?: string;
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                }[];
+                floorPercentOfList?: number;
+                floorPrice?: number;
+                product: string;
+            }[];
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
+            validFrom: string;
+            validTo: string | null;
+        };
+        PriceListDetailInput: {
+            approvalThresholdPercent: number;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            items: {
+                basePrice: number;
+                /** @default [] */
+                components: {
+                    amount: number;
+                    code: string;
+                    label: string;
+                    per?: string;
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                }[];
+                floorPercentOfList?: number;
+                floorPrice?: number;
+                product: string;
+            }[];
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
+            validFrom: string;
+            validTo: string | null;
+        };
+        PriceListInput: {
+            approvalThresholdPercent: number;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
+            validFrom: string;
+            validTo: string | null;
+        };
+        PriceRule: {
+            active: boolean;
+            amountOff: number | null;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            divisionId: string;
+            exclusive: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            percentOff: number | null;
+            priceListId: string | null;
+            priority: number;
+            /** Format: date-time */
+            updatedAt: string;
+            validFrom: string | null;
+            validTo: string | null;
+            when: {
+                /** @description Only lines sold as part of this catalogue bundle */
+                bundle?: string;
+                maxProfitability?: number;
+                /** @description Customer profitability as economics reports it (e.g. yearly contribution) */
+                minProfitability?: number;
+                /** @description Volume: quantity of this product across the whole quote */
+                minQuantity?: number;
+                /** @description Only lines for these products */
+                products?: string[];
+                /** @description Customer value tiers (from economics; unknown customers count as rest) */
+                tiers?: ("top1" | "top5" | "top20" | "rest")[];
+                /** @description Only when the quote holds all of these products; applies to their lines */
+                withProducts?: string[];
+            };
+        };
+        PriceRuleInput: {
+            active: boolean;
+            amountOff: number | null;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            divisionId: string;
+            exclusive: boolean;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            percentOff: number | null;
+            priceListId: string | null;
+            priority: number;
+            /** Format: date-time */
+            updatedAt: string;
+            validFrom: string | null;
+            validTo: string | null;
+            when: {
+                /** @description Only lines sold as part of this catalogue bundle */
+                bundle?: string;
+                maxProfitability?: number;
+                /** @description Customer profitability as economics reports it (e.g. yearly contribution) */
+                minProfitability?: number;
+                /** @description Volume: quantity of this product across the whole quote */
+                minQuantity?: number;
+                /** @description Only lines for these products */
+                products?: string[];
+                /** @description Customer value tiers (from economics; unknown customers count as rest) */
+                tiers?: ("top1" | "top5" | "top20" | "rest")[];
+                /** @description Only when the quote holds all of these products; applies to their lines */
+                withProducts?: string[];
+            };
+        };
+        PriceTrailStep: {
+            /** @description Change to the unit price at this step */
+            amount: number;
+            amountOff?: number;
+            code: string;
+            /** @enum {string} */
+            kind: "base" | "option" | "rule" | "floor" | "manual";
+            label: string;
+            percentOff?: number;
+            reason?: string;
+            /** @description Unit price after this step */
+            unitPrice: number;
+        };
+        PriceTrailStepInput: {
+            /** @description Change to the unit price at this step */
+            amount: number;
+            amountOff?: number;
+            code: string;
+            /** @enum {string} */
+            kind: "base" | "option" | "rule" | "floor" | "manual";
+            label: string;
+            percentOff?: number;
+            reason?: string;
+            /** @description Unit price after this step */
+            unitPrice: number;
         };
         Problem: {
             detail?: string;
@@ -2201,6 +8404,962 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        Prospect: {
+            company?: string;
+            /** Format: email */
+            email?: string;
+            name: string;
+            phone?: string;
+        };
+        ProspectInput: {
+            company?: string;
+            /** Format: email */
+            email?: string;
+            name: string;
+            phone?: string;
+        };
+        Quote: {
+            channel: string;
+            /** Format: date-time */
+            createdAt: string;
+            current: components["schemas"]["QuoteVersion"];
+            currentVersion: number;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            needBy: string | null;
+            number: string;
+            opportunityId: string | null;
+            ownerUserId: string | null;
+            prospect: components["schemas"]["Prospect"] | null;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "withdrawn";
+            title: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            versions: {
+                approvalRequired: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                deliveryDate: string;
+                issuedAt: string | null;
+                listTotal: number;
+                netTotal: number;
+                /** @enum {string} */
+                status: "pending_approval" | "issued" | "rejected" | "superseded" | "accepted";
+                validUntil: string;
+                version: number;
+            }[];
+        };
+        QuoteInput: {
+            channel: string;
+            /** Format: date-time */
+            createdAt: string;
+            current: components["schemas"]["QuoteVersionInput"];
+            currentVersion: number;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            needBy: string | null;
+            number: string;
+            opportunityId: string | null;
+            ownerUserId: string | null;
+            prospect: components["schemas"]["ProspectInput"] | null;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "withdrawn";
+            title: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            versions: {
+                approvalRequired: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                deliveryDate: string;
+                issuedAt: string | null;
+                listTotal: number;
+                netTotal: number;
+                /** @enum {string} */
+                status: "pending_approval" | "issued" | "rejected" | "superseded" | "accepted";
+                validUntil: string;
+                version: number;
+            }[];
+        };
+        QuoteSummary: {
+            channel: string;
+            /** Format: date-time */
+            createdAt: string;
+            current: {
+                approvalRequired: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                deliveryDate: string;
+                issuedAt: string | null;
+                listTotal: number;
+                netTotal: number;
+                /** @enum {string} */
+                status: "pending_approval" | "issued" | "rejected" | "superseded" | "accepted";
+                validUntil: string;
+                version: number;
+            };
+            currentVersion: number;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            needBy: string | null;
+            number: string;
+            opportunityId: string | null;
+            ownerUserId: string | null;
+            prospect: components["schemas"]["Prospect"] | null;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "withdrawn";
+            title: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        QuoteSummaryInput: {
+            channel: string;
+            /** Format: date-time */
+            createdAt: string;
+            current: {
+                approvalRequired: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                currency: string;
+                deliveryDate: string;
+                issuedAt: string | null;
+                listTotal: number;
+                netTotal: number;
+                /** @enum {string} */
+                status: "pending_approval" | "issued" | "rejected" | "superseded" | "accepted";
+                validUntil: string;
+                version: number;
+            };
+            currentVersion: number;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: uuid */
+            id: string;
+            needBy: string | null;
+            number: string;
+            opportunityId: string | null;
+            ownerUserId: string | null;
+            prospect: components["schemas"]["ProspectInput"] | null;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "withdrawn";
+            title: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        QuoteVersion: {
+            approvalRequired: boolean;
+            costTotal: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            currency: string;
+            decidedAt: string | null;
+            decidedBy: string | null;
+            decisionNote: string | null;
+            deliveryDate: string;
+            document: components["schemas"]["PricedQuote"];
+            issuedAt: string | null;
+            listTotal: number;
+            maxManualDiscountPercent: number;
+            netTotal: number;
+            note: string | null;
+            pricedOn: string;
+            /** Format: uuid */
+            priceListId: string;
+            /** @enum {string} */
+            status: "pending_approval" | "issued" | "rejected" | "superseded" | "accepted";
+            validUntil: string;
+            version: number;
+        };
+        QuoteVersionInput: {
+            approvalRequired: boolean;
+            costTotal: number;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            currency: string;
+            decidedAt: string | null;
+            decidedBy: string | null;
+            decisionNote: string | null;
+            deliveryDate: string;
+            document: components["schemas"]["PricedQuoteInput"];
+            issuedAt: string | null;
+            listTotal: number;
+            maxManualDiscountPercent: number;
+            netTotal: number;
+            note: string | null;
+            pricedOn: string;
+            /** Format: uuid */
+            priceListId: string;
+            /** @enum {string} */
+            status: "pending_approval" | "issued" | "rejected" | "superseded" | "accepted";
+            validUntil: string;
+            version: number;
+        };
+        RecoveryAction: {
+            amount: number | null;
+            doneAt: string | null;
+            doneBy: string | null;
+            dueAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "apology" | "fix" | "compensation" | "follow_up_call";
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "done" | "skipped";
+        };
+        RecoveryActionInput: {
+            amount: number | null;
+            doneAt: string | null;
+            doneBy: string | null;
+            dueAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "apology" | "fix" | "compensation" | "follow_up_call";
+            note: string | null;
+            /** @enum {string} */
+            status: "pending" | "done" | "skipped";
+        };
+        RelationshipManager: {
+            /** Format: uuid */
+            customerId: string;
+            displayName: string;
+            email: string;
+            reason: string;
+            /** Format: date-time */
+            since: string;
+            /** Format: uuid */
+            userId: string;
+        };
+        RelationshipManagerInput: {
+            /** Format: uuid */
+            customerId: string;
+            displayName: string;
+            email: string;
+            reason: string;
+            /** Format: date-time */
+            since: string;
+            /** Format: uuid */
+            userId: string;
+        };
+        ReviewPair: {
+            customer_a: string | null;
+            customer_b: string | null;
+            explanation: unknown;
+            /** Format: uuid */
+            id: string;
+            match_probability: number;
+            match_weight: number | null;
+            /** Format: uuid */
+            record_a: string;
+            /** Format: uuid */
+            record_b: string;
+            status: string;
+        };
+        ReviewPairInput: {
+            customer_a: string | null;
+            customer_b: string | null;
+            explanation: unknown;
+            /** Format: uuid */
+            id: string;
+            match_probability: number;
+            match_weight: number | null;
+            /** Format: uuid */
+            record_a: string;
+            /** Format: uuid */
+            record_b: string;
+            status: string;
+        };
+        SalesComponent: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            unit: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SalesComponentInput: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            unit: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SalesOrder: {
+            /** Format: date-time */
+            acceptedAt: string;
+            costTotal: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            custom: boolean;
+            customerId: string | null;
+            customerReference: string | null;
+            deliveredAt: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** @description The current estimate, as fulfillers report progress */
+            estimatedDate: string;
+            /** Format: uuid */
+            id: string;
+            lines: {
+                bundle: string | null;
+                configuration: {
+                    [key: string]: unknown;
+                };
+                customised: boolean;
+                description: string;
+                lineNo: number;
+                netAmount: number;
+                productCode: string;
+                quantity: number;
+                unitPrice: number;
+            }[];
+            mishandlings: components["schemas"]["Mishandling"][];
+            netTotal: number;
+            number: string;
+            ownerUserId: string | null;
+            /** @description The one delivery date the customer was promised */
+            promisedDate: string;
+            prospect: components["schemas"]["Prospect"] | null;
+            /** Format: date-time */
+            quotedAt: string;
+            /** Format: uuid */
+            quoteId: string;
+            quoteNumber: string;
+            quoteVersion: number;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @description The work package each fulfiller received */
+            routes: {
+                cost: number;
+                estimatedDate: string;
+                externalRef: string | null;
+                fulfiller: string;
+                /** @enum {string} */
+                fulfillerKind: "own" | "subcontractor";
+                fulfillerName: string;
+                /** Format: uuid */
+                id: string;
+                items: {
+                    component: string;
+                    lineNo: number;
+                    quantity: number;
+                    readyOn: string;
+                }[];
+                promisedDate: string;
+                /** @enum {string} */
+                status: "requested" | "accepted" | "in_production" | "shipped" | "delivered" | "rejected" | "cancelled";
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            /** @enum {string} */
+            status: "confirmed" | "in_production" | "shipped" | "delivered" | "cancelled";
+            turnaround: components["schemas"]["OrderTurnaround"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SalesOrderInput: {
+            /** Format: date-time */
+            acceptedAt: string;
+            costTotal: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            custom: boolean;
+            customerId: string | null;
+            customerReference: string | null;
+            deliveredAt: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** @description The current estimate, as fulfillers report progress */
+            estimatedDate: string;
+            /** Format: uuid */
+            id: string;
+            lines: {
+                bundle: string | null;
+                configuration: {
+                    [key: string]: unknown;
+                };
+                customised: boolean;
+                description: string;
+                lineNo: number;
+                netAmount: number;
+                productCode: string;
+                quantity: number;
+                unitPrice: number;
+            }[];
+            mishandlings: components["schemas"]["MishandlingInput"][];
+            netTotal: number;
+            number: string;
+            ownerUserId: string | null;
+            /** @description The one delivery date the customer was promised */
+            promisedDate: string;
+            prospect: components["schemas"]["ProspectInput"] | null;
+            /** Format: date-time */
+            quotedAt: string;
+            /** Format: uuid */
+            quoteId: string;
+            quoteNumber: string;
+            quoteVersion: number;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @description The work package each fulfiller received */
+            routes: {
+                cost: number;
+                estimatedDate: string;
+                externalRef: string | null;
+                fulfiller: string;
+                /** @enum {string} */
+                fulfillerKind: "own" | "subcontractor";
+                fulfillerName: string;
+                /** Format: uuid */
+                id: string;
+                items: {
+                    component: string;
+                    lineNo: number;
+                    quantity: number;
+                    readyOn: string;
+                }[];
+                promisedDate: string;
+                /** @enum {string} */
+                status: "requested" | "accepted" | "in_production" | "shipped" | "delivered" | "rejected" | "cancelled";
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            /** @enum {string} */
+            status: "confirmed" | "in_production" | "shipped" | "delivered" | "cancelled";
+            turnaround: components["schemas"]["OrderTurnaroundInput"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SalesOrderSummary: {
+            /** Format: date-time */
+            acceptedAt: string;
+            costTotal: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            custom: boolean;
+            customerId: string | null;
+            customerReference: string | null;
+            deliveredAt: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** @description The current estimate, as fulfillers report progress */
+            estimatedDate: string;
+            /** Format: uuid */
+            id: string;
+            netTotal: number;
+            number: string;
+            ownerUserId: string | null;
+            /** @description The one delivery date the customer was promised */
+            promisedDate: string;
+            prospect: components["schemas"]["Prospect"] | null;
+            /** Format: date-time */
+            quotedAt: string;
+            /** Format: uuid */
+            quoteId: string;
+            quoteVersion: number;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "confirmed" | "in_production" | "shipped" | "delivered" | "cancelled";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SalesOrderSummaryInput: {
+            /** Format: date-time */
+            acceptedAt: string;
+            costTotal: number;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            custom: boolean;
+            customerId: string | null;
+            customerReference: string | null;
+            deliveredAt: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** @description The current estimate, as fulfillers report progress */
+            estimatedDate: string;
+            /** Format: uuid */
+            id: string;
+            netTotal: number;
+            number: string;
+            ownerUserId: string | null;
+            /** @description The one delivery date the customer was promised */
+            promisedDate: string;
+            prospect: components["schemas"]["ProspectInput"] | null;
+            /** Format: date-time */
+            quotedAt: string;
+            /** Format: uuid */
+            quoteId: string;
+            quoteVersion: number;
+            /** Format: date-time */
+            requestedAt: string;
+            /** @enum {string} */
+            status: "confirmed" | "in_production" | "shipped" | "delivered" | "cancelled";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SalesProduct: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            definition: {
+                /** @default 0 */
+                assemblyDays: number;
+                /** @default [] */
+                bundleItems: {
+                    /** @default {} */
+                    configuration: {
+                        [key: string]: unknown;
+                    };
+                    product: string;
+                    /** @default 1 */
+                    quantity: number;
+                }[];
+                /** @default [] */
+                components: {
+                    component: string;
+                    per?: string;
+                    /** @default 1 */
+                    quantity: number;
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                }[];
+                /** @default [] */
+                options: ({
+                    choices: {
+                        code: string;
+                        description?: string;
+                        label: string;
+                    }[];
+                    code: string;
+                    default?: string;
+                    /** @constant */
+                    kind: "choice";
+                    label: string;
+                    multiple?: {
+                        max?: number;
+                        /** @default 0 */
+                        min: number;
+                    };
+                    /** @default true */
+                    required: boolean;
+                    /** @description The option applies only when all of these hold */
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                } | {
+                    code: string;
+                    default?: number;
+                    /** @constant */
+                    kind: "number";
+                    label: string;
+                    max: number;
+                    min: number;
+                    /** @default true */
+                    required: boolean;
+                    step: number;
+                    unit: string;
+                    /** @description The option applies only when all of these hold */
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                } | {
+                    code: string;
+                    default?: boolean;
+                    /** @constant */
+                    kind: "boolean";
+                    label: string;
+                    /** @default false */
+                    required: boolean;
+                    /** @description The option applies only when all of these hold */
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                })[];
+                /** @default [] */
+                rules: {
+                    code: string;
+                    /** @enum {string} */
+                    kind: "requires" | "excludes";
+                    /** @description Shown to the rep and the customer when the rule is broken */
+                    message: string;
+                    then: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                    /** @default [] */
+                    when: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                }[];
+            };
+            description: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            holdingsProductId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "configurable" | "simple" | "bundle";
+            name: string;
+            /** @enum {string} */
+            status: "active" | "retired";
+            unit: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SalesProductInput: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            definition: {
+                /** @default 0 */
+                assemblyDays: number;
+                /** @default [] */
+                bundleItems: {
+                    /** @default {} */
+                    configuration: {
+                        [key: string]: unknown;
+                    };
+                    product: string;
+                    /** @default 1 */
+                    quantity: number;
+                }[];
+                /** @default [] */
+                components: {
+                    component: string;
+                    per?: string;
+                    /** @default 1 */
+                    quantity: number;
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                }[];
+                /** @default [] */
+                options: ({
+                    choices: {
+                        code: string;
+                        description?: string;
+                        label: string;
+                    }[];
+                    code: string;
+                    default?: string;
+                    /** @constant */
+                    kind: "choice";
+                    label: string;
+                    multiple?: {
+                        max?: number;
+                        /** @default 0 */
+                        min: number;
+                    };
+                    /** @default true */
+                    required: boolean;
+                    /** @description The option applies only when all of these hold */
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                } | {
+                    code: string;
+                    default?: number;
+                    /** @constant */
+                    kind: "number";
+                    label: string;
+                    max: number;
+                    min: number;
+                    /** @default true */
+                    required: boolean;
+                    step: number;
+                    unit: string;
+                    /** @description The option applies only when all of these hold */
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                } | {
+                    code: string;
+                    default?: boolean;
+                    /** @constant */
+                    kind: "boolean";
+                    label: string;
+                    /** @default false */
+                    required: boolean;
+                    /** @description The option applies only when all of these hold */
+                    when?: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                })[];
+                /** @default [] */
+                rules: {
+                    code: string;
+                    /** @enum {string} */
+                    kind: "requires" | "excludes";
+                    /** @description Shown to the rep and the customer when the rule is broken */
+                    message: string;
+                    then: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                    /** @default [] */
+                    when: {
+                        in?: (string | number | boolean)[];
+                        max?: number;
+                        min?: number;
+                        option: string;
+                    }[];
+                }[];
+            };
+            description: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            holdingsProductId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "configurable" | "simple" | "bundle";
+            name: string;
+            /** @enum {string} */
+            status: "active" | "retired";
+            unit: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SalesWebhook: {
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            events: string[];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        SalesWebhookInput: {
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            events: string[];
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        ServiceCalendar: {
+            holidays: string[];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            timeZone: string;
+            /** Format: date-time */
+            updatedAt: string;
+            week: {
+                [key: string]: {
+                    end: string;
+                    start: string;
+                }[];
+            };
+        };
+        ServiceCalendarInput: {
+            holidays: string[];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            timeZone: string;
+            /** Format: date-time */
+            updatedAt: string;
+            week: {
+                [key: string]: {
+                    end: string;
+                    start: string;
+                }[];
+            };
+        };
+        ServiceSettings: {
+            alarms: unknown;
+            defaultCalendarId: string | null;
+            lifecycleRules: unknown[];
+            routing: unknown;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ServiceSettingsInput: {
+            alarms: unknown;
+            defaultCalendarId: string | null;
+            lifecycleRules: unknown[];
+            routing: unknown;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SlaPolicy: {
+            calendarId: string | null;
+            escalation: {
+                /** @enum {string} */
+                action: "notify" | "raise_priority" | "reassign";
+                /** @enum {string} */
+                on: "first_response" | "resolution";
+                /** @enum {string} */
+                target?: "owner" | "manager" | "relationship_manager" | "queue";
+                /** @enum {string} */
+                when: "warning" | "breached";
+            }[];
+            firstResponseMinutes: number;
+            /** Format: uuid */
+            id: string;
+            kind: ("complaint" | "request" | "incident" | "question") | null;
+            name: string;
+            priority: ("low" | "normal" | "high" | "urgent") | null;
+            resolutionMinutes: number;
+            tier: ("top1" | "top5" | "top20" | "rest") | null;
+            /** Format: date-time */
+            updatedAt: string;
+            warnAtFraction: number;
+        };
+        SlaPolicyInput: {
+            calendarId: string | null;
+            escalation: {
+                /** @enum {string} */
+                action: "notify" | "raise_priority" | "reassign";
+                /** @enum {string} */
+                on: "first_response" | "resolution";
+                /** @enum {string} */
+                target?: "owner" | "manager" | "relationship_manager" | "queue";
+                /** @enum {string} */
+                when: "warning" | "breached";
+            }[];
+            firstResponseMinutes: number;
+            /** Format: uuid */
+            id: string;
+            kind: ("complaint" | "request" | "incident" | "question") | null;
+            name: string;
+            priority: ("low" | "normal" | "high" | "urgent") | null;
+            resolutionMinutes: number;
+            tier: ("top1" | "top5" | "top20" | "rest") | null;
+            /** Format: date-time */
+            updatedAt: string;
+            warnAtFraction: number;
+        };
+        SlaSnapshot: {
+            calendarId: string | null;
+            escalation: {
+                /** @enum {string} */
+                action: "notify" | "raise_priority" | "reassign";
+                /** @enum {string} */
+                on: "first_response" | "resolution";
+                /** @enum {string} */
+                target?: "owner" | "manager" | "relationship_manager" | "queue";
+                /** @enum {string} */
+                when: "warning" | "breached";
+            }[];
+            firstResponseMinutes: number;
+            name: string;
+            policyId: string | null;
+            resolutionMinutes: number;
+            warnAtFraction: number;
+        };
+        SlaSnapshotInput: {
+            calendarId: string | null;
+            escalation: {
+                /** @enum {string} */
+                action: "notify" | "raise_priority" | "reassign";
+                /** @enum {string} */
+                on: "first_response" | "resolution";
+                /** @enum {string} */
+                target?: "owner" | "manager" | "relationship_manager" | "queue";
+                /** @enum {string} */
+                when: "warning" | "breached";
+            }[];
+            firstResponseMinutes: number;
+            name: string;
+            policyId: string | null;
+            resolutionMinutes: number;
+            warnAtFraction: number;
+        };
+        SlaTimer: {
+            dueAt: string | null;
+            elapsedMinutes: number;
+            nextChangeAt: string | null;
+            remainingMinutes: number;
+            /** @enum {string} */
+            state: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            warnAt: string | null;
+        };
+        SlaTimerInput: {
+            dueAt: string | null;
+            elapsedMinutes: number;
+            nextChangeAt: string | null;
+            remainingMinutes: number;
+            /** @enum {string} */
+            state: "running" | "warning" | "breached" | "paused" | "met" | "missed";
+            warnAt: string | null;
         };
         SourceRecord: {
             addressLine1: string | null;
@@ -2297,6 +9456,130 @@ export interface components {
             uniquePerPerson: boolean;
             /** Format: date-time */
             updatedAt: string;
+        };
+        StaffMember: {
+            available: boolean;
+            awayUntil: string | null;
+            capacity: number;
+            displayName: string;
+            divisionIds: string[];
+            openCases: number;
+            seniority: number;
+            skills: string[];
+            teamId: string | null;
+            /** Format: uuid */
+            userId: string;
+        };
+        StaffMemberInput: {
+            available: boolean;
+            awayUntil: string | null;
+            capacity: number;
+            displayName: string;
+            divisionIds: string[];
+            openCases: number;
+            seniority: number;
+            skills: string[];
+            teamId: string | null;
+            /** Format: uuid */
+            userId: string;
+        };
+        Survey: {
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "nps" | "csat" | "ces" | "custom";
+            name: string;
+            question: string;
+            questions: {
+                id: string;
+                max?: number;
+                min?: number;
+                options?: string[];
+                required?: boolean;
+                text: string;
+                type: string;
+            }[];
+            scoring: {
+                detractorAtOrBelow?: number;
+                promoterAtOrAbove?: number;
+                questionId?: string;
+            };
+            /** @enum {string} */
+            trigger: "case_closed" | "onboarding_done" | "purchase" | "manual";
+            validDays: number;
+        };
+        SurveyInput: {
+            active: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "nps" | "csat" | "ces" | "custom";
+            name: string;
+            question: string;
+            questions: {
+                id: string;
+                max?: number;
+                min?: number;
+                options?: string[];
+                required?: boolean;
+                text: string;
+                type: string;
+            }[];
+            scoring: {
+                detractorAtOrBelow?: number;
+                promoterAtOrAbove?: number;
+                questionId?: string;
+            };
+            /** @enum {string} */
+            trigger: "case_closed" | "onboarding_done" | "purchase" | "manual";
+            validDays: number;
+        };
+        SurveyResponse: {
+            answers: {
+                [key: string]: unknown;
+            };
+            caseId: string | null;
+            comment: string | null;
+            /** Format: uuid */
+            customerId: string;
+            divisionId: string | null;
+            followUpCaseId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            respondedAt: string;
+            score: number | null;
+            sentiment: ("promoter" | "passive" | "detractor") | null;
+            staffUserId: string | null;
+            /** Format: uuid */
+            surveyId: string;
+            touchPoint: ("branch" | "call_centre" | "web" | "email" | "kiosk" | "field_service" | "mobile" | "chat" | "mail") | null;
+        };
+        SurveyResponseInput: {
+            answers: {
+                [key: string]: unknown;
+            };
+            caseId: string | null;
+            comment: string | null;
+            /** Format: uuid */
+            customerId: string;
+            divisionId: string | null;
+            followUpCaseId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            respondedAt: string;
+            score: number | null;
+            sentiment: ("promoter" | "passive" | "detractor") | null;
+            staffUserId: string | null;
+            /** Format: uuid */
+            surveyId: string;
+            touchPoint: ("branch" | "call_centre" | "web" | "email" | "kiosk" | "field_service" | "mobile" | "chat" | "mail") | null;
         };
         Team: {
             /** Format: date-time */

@@ -99,7 +99,23 @@ export function CustomerTable({ customers, hasMore, loadingMore, onLoadMore, dir
                 </div>
                 <div role="cell" className={classes.cell}>
                   <Group gap={4} className={classes.badges}>
-                    {c.divisionIds.length ? c.divisionIds.map((d) => <DivisionBadge key={d} id={d} directory={directory} size="xs" />) : <Text size="xs" c="dimmed">none</Text>}
+                    {c.divisionIds.length ? (
+                      <>
+                        {/* Two lines of badges fit a row; beyond four, a count keeps the row height fixed. */}
+                        {c.divisionIds.slice(0, c.divisionIds.length > 4 ? 3 : 4).map((d) => (
+                          <DivisionBadge key={d} id={d} directory={directory} size="xs" />
+                        ))}
+                        {c.divisionIds.length > 4 && (
+                          <Text size="xs" c="dimmed" title={c.divisionIds.slice(3).map((d) => directory.name(d)).join(', ')}>
+                            +{c.divisionIds.length - 3} more
+                          </Text>
+                        )}
+                      </>
+                    ) : (
+                      <Text size="xs" c="dimmed">
+                        none
+                      </Text>
+                    )}
                   </Group>
                 </div>
                 <div role="cell" className={classes.cell}>
