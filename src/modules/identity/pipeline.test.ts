@@ -65,6 +65,15 @@ describe('resolve', () => {
     expect(second.retiredClusterIds).toEqual([]);
   });
 
+  it('reuses a stored model only when it fits the comparisons', () => {
+    const first = once();
+    const stale = { ...first.model, comparisons: first.model.comparisons.slice(1), m: first.model.m.slice(1), u: first.model.u.slice(1), iterations: -1 };
+    const rerun = resolve(records, { model: stale, newClusterId: counter() });
+    expect(rerun.model.iterations).toBeGreaterThan(0);
+    const reused = resolve(records, { model: first.model, newClusterId: counter() });
+    expect(reused.model).toBe(first.model);
+  });
+
   it('a cluster holds at most one record of a unique-per-person source', () => {
     const dupes = [
       rec('crm-1', 'crm', { given_name: 'Ann', family_name: 'Smythe', date_of_birth: '1970-01-02', email: 'ann@smythe.org' }),

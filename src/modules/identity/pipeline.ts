@@ -22,7 +22,7 @@ export interface ResolveOptions {
   decisions?: ManualDecisions;
   /** Sources holding at most one record per person (a customer master, a national register). */
   uniqueSources?: string[];
-  /** A trained model to reuse instead of training (m, u and prior are kept). */
+  /** A trained model to reuse instead of training (m, u and prior are kept); ignored unless it fits the settings' comparisons. */
   model?: FellegiSunterModel;
   /** Truth labels, only to report blocking recall. Never used for training. */
   truth?: (record: ResolveRecord) => string | null;
@@ -95,6 +95,13 @@ export interface ResolverState {
   rowsOf: Map<string, number[]>;
 }
 
+/** Whether a trained model's comparisons and levels are exactly those of the settings. */
+export function modelFits(model: FellegiSunterModel, settings: ResolutionSettings): boolean {
+  const want = settings.comparisons.map((c) => `${c.name}:${c.levels.map((l) => l.label).join('|')}`).join(';');
+  const have = model.comparisons.map((c) => `${c.name}:${c.levels.join('|')}`).join(';');
+  return want === have;
+}
+
 function uniqueFlags(t: PersonTable, settings: ResolutionSettings, uniqueSources: string[]): Uint8Array {
   const flags = new Uint8Array(t.sources.length + uniqueSources.length + 1);
   if (!settings.enforceUniqueSources) return flags;
@@ -120,7 +127,7 @@ interface ScoredRun {
 }
 
 /** Combine blocked pairs (weighted) and deterministic pairs (weight Infinity) into one edge list. */
-function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: DeterministicLinks, settings: ResolutionSettings, index: BlockIndex, table: PersonTable): ScoredRun {
+function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: DeterministicLinks, settings: ResolutionSettings, index: BlockIndex, table: PersonTable, scorer: Scorer): ScoredRun {
   const nb = pairs.a.length;
   const nd = det.a.length;
   const a = new Int32Array(nb + nd);
@@ -136,27 +143,32 @@ function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: Determini
   const detNames = settings.deterministicRules.map((r) => r.name);
   const edgeRule = new Array<string>(nb + nd);
   for (let e = 0; e < nb; e++) edgeRule[e] = ruleNames[pairs.rule[e]];
-  capConflictingBirthDates(table, a, b, weight, nb, settings);
+  capConflictingBirthDates(table, scorer, a, b, weight, nb, settings);
   for (let e = 0; e < nd; e++) edgeRule[nb + e] = detNames[det.rule[e]];
   return { pairs, det, edges: { a, b, weight }, edgeRule };
 }
 
 /**
  * Fellegi-Sunter treats fields as independent, but a household shares phone, address and family name at once,
- * so a father and son can out-score a clearly different birth date. A pair whose birth dates clearly differ
- * (beyond a typo or a day/month swap) and that shares no personal identifier (national id, email) is never
- * linked automatically: its weight is capped just below the auto-link threshold so a person reviews it.
+ * so a father and son can out-score a clearly different birth date. When birth dates clearly differ (beyond a
+ * typo or a day/month swap), no personal identifier (national id, email) agrees, and the pair reaches the
+ * auto-link weight only thanks to household evidence (phone, address), it is capped just below the threshold:
+ * a person reviews it instead.
  */
-function capConflictingBirthDates(table: PersonTable, a: Int32Array, b: Int32Array, weight: Float64Array, n: number, settings: ResolutionSettings) {
-  const cap = weightOf(settings.thresholds.autoLink) - 1e-6;
+const HOUSEHOLD_COMPARISONS = new Set(['phone', 'address']);
+function capConflictingBirthDates(table: PersonTable, scorer: Scorer, a: Int32Array, b: Int32Array, weight: Float64Array, n: number, settings: ResolutionSettings) {
+  const upper = weightOf(settings.thresholds.autoLink);
+  const cap = upper - 1e-6;
   const nid = table.columns.nationalId.codes.data;
   const email = table.columns.email.codes.data;
   for (let e = 0; e < n; e++) {
-    if (weight[e] < cap) continue;
+    if (weight[e] < upper) continue;
     const i = a[e];
     const j = b[e];
     if ((nid[i] >= 0 && nid[i] === nid[j]) || (email[i] >= 0 && email[i] === email[j])) continue;
-    if (dobClearlyDiffers(table, i, j)) weight[e] = cap;
+    if (!dobClearlyDiffers(table, i, j)) continue;
+    const household = scorer.explain(i, j).fields.reduce((sum, f) => sum + (HOUSEHOLD_COMPARISONS.has(f.comparison) && f.weight > 0 ? f.weight : 0), 0);
+    if (weight[e] - household < upper) weight[e] = cap;
   }
 }
 
@@ -187,14 +199,16 @@ export function resolve(records: readonly ResolveRecord[], options: ResolveOptio
   const patterns = comparePairs(table, settings.comparisons, pairs.a, pairs.b);
   lap('comparisons');
 
-  const model = options.model ?? trainModel(table, settings.comparisons, patterns, pairs.a.length, settings.training, unique);
+  // A stored model is reused only if it was trained on these comparisons and levels (settings change over time).
+  const reuse = options.model && modelFits(options.model, settings) ? options.model : undefined;
+  const model = reuse ?? trainModel(table, settings.comparisons, patterns, pairs.a.length, settings.training, unique);
   lap('training');
 
   const scorer = new Scorer(model, settings.comparisons, table);
   const weights = scorer.pairWeights(patterns, pairs.a);
   lap('scoring');
 
-  const run = buildEdges(pairs, weights, det, settings, index, table);
+  const run = buildEdges(pairs, weights, det, settings, index, table, scorer);
   const state: ResolverState = { settings, table, index, model, scorer, uniqueSources, clusterIdOf: [], rowsOf: new Map() };
   const result = clusterAndReport(state, run, undefined, options);
   lap('clustering');
@@ -420,7 +434,7 @@ export function resolveIncremental(state: ResolverState, batch: readonly Resolve
     if (group.length > 1) preset.push(group);
   }
   const rows = Int32Array.from([...affected].sort((x, y) => x - y));
-  const run = buildEdges(pairs, weights, det, settings, index, table);
+  const run = buildEdges(pairs, weights, det, settings, index, table, state.scorer);
   lap('candidates');
 
   // Records outside the affected set keep their clusters; previous ids come from the state.
