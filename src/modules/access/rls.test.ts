@@ -127,6 +127,9 @@ describe.skipIf(!serverUrl)('request binding on a PostgreSQL server (DATABASE_UR
     expect(res.json().items.length).toBe(A.customers.length);
     const write = await app.inject({ method: 'POST', url: '/api/v1/customers', headers: A.principals[0].auth, payload: { displayName: 'Bound write' } });
     expect(write.statusCode).toBe(201);
+    // The audit entry is written in the same bound context, so the policy's WITH CHECK must accept it.
+    const audited = await db.query<{ tenant_id: string }>('SELECT tenant_id FROM audit_log WHERE resource_id = $1', [write.json().id]);
+    expect(audited.map((r) => r.tenant_id)).toEqual([DEFAULT_TENANT]);
   });
 
   it('never lets a pooled connection keep the previous borrower’s tenant', async () => {
