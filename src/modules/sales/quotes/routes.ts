@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { redact } from '../../../core/actor.js';
+import { noteChange, redact } from '../../../core/actor.js';
 import { code, idParams, isoDateTime } from '../../../core/http/schemas.js';
 import { pageOf, pageQuery } from '../../../core/http/pagination.js';
 import { isoDate, prospectSchema } from '../http.js';
@@ -160,6 +160,8 @@ export const quoteRoutes: FastifyPluginAsyncZod<{ quotes: QuoteService; orders: 
     },
     async (req) => {
       const { priceListRow: _p, ...draft } = await quotes.draft(req.actor, req.body);
+      // Nothing is written; the audit trail still learns who priced what for whom, without the whole answer.
+      noteChange(req.actor, { resource: 'sales-prices', resourceId: req.body.customerId ?? 'prospect', action: 'update', after: { priceList: draft.priceList.code, lines: draft.lines.length, net: draft.totals.net, currency: draft.currency, maxManualDiscountPercent: draft.approval.maxManualDiscountPercent } });
       return redact(req.actor, draft);
     },
   );
