@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fitEconomics, scoreEconomics } from './analysis.js';
 import { bgnbdExpectedPurchases, bgnbdLogLikelihood, bgnbdModel, bgnbdProbabilityAlive, fitBgNbd } from './bgnbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, gammaGammaLogLikelihood } from './gammaGamma.js';
 import { fitParetoNbd, paretoNbdLogLikelihood, paretoNbdModel } from './paretoNbd.js';
@@ -140,5 +141,27 @@ describe.skipIf(!exists)('CDNOW sample', () => {
     expect(v.errors.mapeCumulative).toBeGreaterThan(0);
     expect(v.errors.mapeCumulative).toBeLessThan(25);
     expect(Math.abs(v.errors.totalErrorPct)).toBeLessThan(20);
+  });
+
+  it('runs the whole pass: fits, CLV, RFM, tiers and dispositions for every customer', () => {
+    const fits = fitEconomics(s);
+    const rows = scoreEconomics(s, fits, { margin: 0.3, annualDiscountRate: 0.1 });
+    expect(rows).toHaveLength(2357);
+    const count = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).length;
+    // 1 % of 2357 is 23.57: at most 23 customers rank inside it.
+    expect(count((r) => r.tier === 'top1')).toBeLessThanOrEqual(23);
+    expect(count((r) => r.tier === 'top1')).toBeGreaterThan(15);
+    expect(count((r) => r.disposition === 'strategic')).toBeGreaterThan(0);
+    expect(count((r) => r.disposition === 'let-go')).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.reasons.length).toBeGreaterThan(0);
+      expect(Number.isFinite(r.clv) && r.clv >= 0).toBe(true);
+      if (r.disposition === 'strategic') expect(r.probabilityAlive).toBeGreaterThanOrEqual(0.5);
+    }
+    // The most valuable customer buys often and recently.
+    const best = rows.reduce((a, b) => (b.clv > a.clv ? b : a));
+    expect(best.tier).toBe('top1');
+    expect(best.x).toBeGreaterThanOrEqual(10);
+    expect(best.rfm.segment).toBe('Champions');
   });
 });
