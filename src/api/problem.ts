@@ -67,6 +67,8 @@ export function registerProblemHandlers(app: FastifyInstance) {
     if (pgCode === '23505') return sendProblem(reply, 409, 'a record with the same key already exists', [], 'conflict');
     if (pgCode === '23503') return sendProblem(reply, 422, 'a referenced record does not exist', [], 'unprocessable');
     if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003') return sendProblem(reply, 400, 'a value has the wrong format or is out of range', [], 'validation');
+    // A NUL character (22021: text cannot hold it) or a value too long for its index (54000), found by fuzzing on the server engine.
+    if (pgCode === '22021' || pgCode === '54000') return sendProblem(reply, 400, 'a value contains a character or a length the database cannot store', [], 'validation');
     // Errors fastify raises itself (bad JSON, body too large, wrong content type) carry their own 4xx status;
     // a handler timeout (FST_ERR_HANDLER_TIMEOUT) is a 503 the client may retry.
     const status = typeof err.statusCode === 'number' && ((err.statusCode >= 400 && err.statusCode < 500) || err.statusCode === 503) ? err.statusCode : 500;

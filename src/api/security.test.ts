@@ -233,6 +233,23 @@ describe('path traversal', () => {
   });
 });
 
+describe('field-level rules', () => {
+  it('hold on a route that forgets to redact', async () => {
+    const app = await buildServer({ db: t.db, rateLimitPerMinute: 1_000_000 });
+    try {
+      app.get('/api/v1/leaky', async () => ({ nationalId: 'NID-LEAK', rows: [{ balance: 12.5, name: 'x', at: new Date(0) }] }));
+      const agent = await app.inject({ method: 'GET', url: '/api/v1/leaky', headers: who(A, 'agent-MTG').auth });
+      expect(agent.json()).toEqual({ rows: [{ balance: 12.5, name: 'x', at: '1970-01-01T00:00:00.000Z' }] });
+      const analyst = await app.inject({ method: 'GET', url: '/api/v1/leaky', headers: who(A, 'analyst').auth });
+      expect(analyst.json()).toEqual({ rows: [{ name: 'x', at: '1970-01-01T00:00:00.000Z' }] });
+      const admin = await app.inject({ method: 'GET', url: '/api/v1/leaky', headers: who(A, 'admin').auth });
+      expect(admin.json().nationalId).toBe('NID-LEAK');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('rate, size and time limits', () => {
   it('limits requests per API key and per signed-in user, not per address, with 429 problem+json and Retry-After', async () => {
     const app = await buildServer({ db: t.db, rateLimitPerMinute: 5 });

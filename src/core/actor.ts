@@ -83,7 +83,8 @@ export function redact<T>(actor: Actor, value: T): T {
   const hidden = new Set(actor.hiddenFields);
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object' && !(v instanceof Date)) {
+    // Plain objects only: a Date, Buffer or stream passes through untouched.
+    if (v && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
       const out: Record<string, unknown> = {};
       for (const [k, inner] of Object.entries(v)) if (!hidden.has(k)) out[k] = walk(inner);
       return out;

@@ -1,8 +1,8 @@
 import { AsyncResource } from 'node:async_hooks';
 import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { Action, Actor, ChangeNote } from '../../core/actor.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { redact, type Action, type Actor, type ChangeNote } from '../../core/actor.js';
 import { tenantContext, type TenantBinding } from '../../core/db/engine.js';
 import { ForbiddenError, UnauthenticatedError } from '../../core/errors.js';
 import type { AccessService } from './service.js';
@@ -118,6 +118,11 @@ export const accessPlugin = fp(async (app: FastifyInstance, opts: { access: Acce
     request.actor = { ...credentials.actor, noteChange: (note) => notes.push(note) };
     tenantContext.bind(request.actor.tenantId);
   });
+
+  // Field-level rules hold for every response, also from a route that forgets to call redact().
+  app.addHook('preSerialization', async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) =>
+    request.actor?.hiddenFields.length ? redact(request.actor, payload) : payload,
+  );
 
   app.addHook('preParsing', async (request) => {
     if (request.routeOptions.config?.public || !isApiPath(request.url)) return;
