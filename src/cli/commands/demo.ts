@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { printJson, withContext } from '../context.js';
 import { progressBar } from '../progress.js';
+import { finishDemo } from '../demoSetup.js';
 import { DEFAULT_CUSTOMERS, DEFAULT_SEED, loadDemoBank, type DemoLoadSummary } from '../../modules/demo/loader.js';
 
 interface DemoFlags {
@@ -10,6 +11,7 @@ interface DemoFlags {
   asOf?: string;
   force?: boolean;
   json?: boolean;
+  resolve: boolean;
 }
 
 const wholeNumber = (flag: string, value: string) => {
@@ -27,16 +29,21 @@ export function registerDemo(program: Command) {
     .option('--as-of <date>', "the demo's today, YYYY-MM-DD (default: today)")
     .option('--force', 'replace existing customer data instead of refusing')
     .option('--json', 'print the summary as JSON')
+    .option('--no-resolve', 'load the division records only; do not resolve them into golden customers')
     .action(async (opts: DemoFlags) => {
       const customers = wholeNumber('--customers', opts.customers);
       const seed = wholeNumber('--seed', opts.seed);
-      await withContext(async ({ db }) => {
+      await withContext(async ({ db, services }) => {
         const bar = progressBar('Generating the demo bank', { quiet: opts.json });
         try {
           const summary = await loadDemoBank(db, { customers, seed, asOf: opts.asOf, force: opts.force, onProgress: (p) => bar.update(p.customers, p.total) });
           bar.stop();
-          if (opts.json) printJson(summary);
-          else printSummary(summary);
+          const finished = opts.resolve ? await finishDemo(db, services, { quiet: opts.json }) : null;
+          if (opts.json) printJson({ ...summary, ...finished });
+          else {
+            printSummary(summary);
+            if (finished) console.log(`\nResolved ${finished.resolution.records.toLocaleString('en-US')} division records into ${finished.resolution.customers.toLocaleString('en-US')} golden customers in ${finished.resolution.seconds} s (${finished.resolution.reviewPairs.toLocaleString('en-US')} pairs await review: rapport review list).`);
+          }
         } finally {
           bar.stop();
         }

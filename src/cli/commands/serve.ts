@@ -4,6 +4,8 @@ import { migrate, openDatabase } from '../../core/db/engine.js';
 import { buildServer } from '../../api/server.js';
 import { countSourceRecords, loadDemoBank } from '../../modules/demo/loader.js';
 import { progressBar } from '../progress.js';
+import { createServices } from '../../api/services.js';
+import { finishDemo } from '../demoSetup.js';
 
 export function registerServe(program: Command) {
   program
@@ -20,7 +22,9 @@ export function registerServe(program: Command) {
         console.log('First start: loading the demo bank (run `rapport demo --help` for options)…');
         const bar = progressBar('Generating the demo bank');
         const demo = await loadDemoBank(db, { onProgress: (p) => bar.update(p.customers, p.total) }).finally(() => bar.stop());
-        console.log(`Demo bank ready: ${demo.customers.toLocaleString('en-US')} people, ${demo.totalRows.toLocaleString('en-US')} rows in ${demo.seconds.total} s. Sign in as ${demo.signIn[0].email} / ${demo.password}`);
+        const finished = await finishDemo(db, createServices(db));
+        console.log(`Demo bank ready: ${demo.customers.toLocaleString('en-US')} people, ${demo.totalRows.toLocaleString('en-US')} rows in ${demo.seconds.total} s; ${finished.resolution.records.toLocaleString('en-US')} division records resolved into ${finished.resolution.customers.toLocaleString('en-US')} customers in ${finished.resolution.seconds} s.`);
+        console.log(`Sign in as ${demo.signIn[0].email} / ${demo.password}`);
       }
       const app = await buildServer({ db, logger: { level: config.logLevel } });
       app.services.jobs.start();

@@ -1,0 +1,19 @@
+import type { Database } from '../core/db/engine.js';
+import { systemActor } from '../core/actor.js';
+import { DEFAULT_TENANT } from '../core/ids.js';
+import type { Services } from '../api/services.js';
+import { progressBar } from './progress.js';
+
+/**
+ * What turns the loaded demo bank into something to explore: its division records resolved into golden
+ * customers. Capabilities that seed demo data of their own (service, sales, economics) add a step here.
+ */
+export async function finishDemo(_db: Database, services: Services, opts: { quiet?: boolean } = {}) {
+  const bar = progressBar('Resolving customers', { quiet: opts.quiet });
+  try {
+    const run = await services.resolution.run(systemActor(DEFAULT_TENANT), { full: true, progress: (d, t) => bar.update(d, t) });
+    return { resolution: { records: run.records, customers: run.customers, reviewPairs: run.reviewPairs, seconds: run.seconds } };
+  } finally {
+    bar.stop();
+  }
+}
