@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/errors.js';
-import { fitBgNbd } from './bgnbd.js';
+import { bgnbdModel, fitBgNbd } from './bgnbd.js';
+import { scoreCustomers } from './score.js';
 import { simulateBgNbdGammaGamma } from './simulate.js';
-import { fitInWorker } from './worker.js';
+import { fitInWorker, scoreInWorker } from './worker.js';
 
 describe('fitInWorker', () => {
   it('fits in a worker thread with transferred buffers and returns the same fit', async () => {
@@ -18,5 +19,19 @@ describe('fitInWorker', () => {
 
   it('brings typed errors back from the worker', async () => {
     await expect(fitInWorker({ model: 'gammaGamma', x: Float64Array.of(0), monetary: Float64Array.of(0) })).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('scoreInWorker', () => {
+  it('scores in a worker thread and hands the columns back', async () => {
+    const params = { r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 };
+    const data = { x: Float64Array.of(0, 2, 7), tx: Float64Array.of(0, 30.43, 38), T: Float64Array.of(38.86, 38.86, 39) };
+    const options = { horizon: 39, margin: 0.3, annualDiscountRate: 0.1, periodsPerYear: 52.18 };
+    const spend = Float64Array.of(30, 40, 50);
+    const here = scoreCustomers(bgnbdModel(params), data, 39, { spend, options });
+    const there = await scoreInWorker({ model: 'bgnbd', params, x: data.x.slice(), tx: data.tx.slice(), T: data.T.slice(), horizon: 39, clv: { spend: spend.slice(), options } });
+    expect(Array.from(there.expectedPurchases)).toEqual(Array.from(here.expectedPurchases));
+    expect(Array.from(there.clv ?? [])).toEqual(Array.from(here.clv ?? []));
+    expect(there.probabilityAlive).toBeInstanceOf(Float64Array);
   });
 });
