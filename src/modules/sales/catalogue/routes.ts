@@ -110,15 +110,15 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ catalogue: CatalogueServic
     },
     async (req) => catalogue.configure(req.actor, req.params.code, req.body.configuration, req.body.quantity),
   );
-  app.get('/components', { schema: { tags, summary: 'Components configurations consume', response: { 200: items(componentSchema) } } }, async (req) => ({
-    items: await catalogue.listComponents(req.actor),
-  }));
+  app.get('/components', { schema: { tags, summary: 'Components configurations consume', response: { 200: items(componentSchema) } } }, async (req) =>
+    redact(req.actor, { items: await catalogue.listComponents(req.actor) }),
+  );
   app.post(
     '/components',
     {
       config: SETUP,
       schema: { tags, summary: 'Add a component (administrators)', body: z.strictObject({ code, name: shortText, unit: z.string().trim().min(1).max(20).default('each') }), response: { 201: componentSchema } },
     },
-    async (req, reply) => reply.code(201).send(await catalogue.createComponent(req.actor, req.body)),
+    async (req, reply) => reply.code(201).send(redact(req.actor, await catalogue.createComponent(req.actor, req.body))),
   );
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { redact } from '../../../core/actor.js';
 import { code, idParams, isoDateTime, shortText } from '../../../core/http/schemas.js';
 import { ValidationError } from '../../../core/errors.js';
 import { isoDate, items, SETUP } from '../http.js';
@@ -42,9 +43,9 @@ const EVENT_TYPES = ['quote.issued', 'order.created', 'order.routed', 'order.upd
 const tags = ['sales: fulfilment'];
 
 export const fulfilmentRoutes: FastifyPluginAsyncZod<{ fulfilment: FulfilmentService }> = async (app, { fulfilment }) => {
-  app.get('/fulfillers', { schema: { tags, summary: 'Our plant and stock, and subcontractors', response: { 200: items(fulfillerSchema) } } }, async (req) => ({
-    items: await fulfilment.listFulfillers(req.actor),
-  }));
+  app.get('/fulfillers', { schema: { tags, summary: 'Our plant and stock, and subcontractors', response: { 200: items(fulfillerSchema) } } }, async (req) =>
+    redact(req.actor, { items: await fulfilment.listFulfillers(req.actor) }),
+  );
   app.post(
     '/fulfillers',
     {
@@ -62,7 +63,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ fulfilment: FulfilmentSer
         response: { 201: fulfillerWithSecret },
       },
     },
-    async (req, reply) => reply.code(201).send(await fulfilment.createFulfiller(req.actor, req.body)),
+    async (req, reply) => reply.code(201).send(redact(req.actor, await fulfilment.createFulfiller(req.actor, req.body))),
   );
   app.patch(
     '/fulfillers/:code',
@@ -78,12 +79,12 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ fulfilment: FulfilmentSer
         response: { 200: fulfillerSchema },
       },
     },
-    (req) => fulfilment.updateFulfiller(req.actor, req.params.code, req.body),
+    async (req) => redact(req.actor, await fulfilment.updateFulfiller(req.actor, req.params.code, req.body)),
   );
   app.post(
     '/fulfillers/:code/rotate-secret',
     { config: SETUP, schema: { tags, summary: 'Issue a new callback secret (the old one stops working at once)', params: z.object({ code }), response: { 200: fulfillerWithSecret } } },
-    (req) => fulfilment.rotateSecret(req.actor, req.params.code),
+    async (req) => redact(req.actor, await fulfilment.rotateSecret(req.actor, req.params.code)),
   );
   app.get(
     '/offers',
@@ -95,7 +96,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ fulfilment: FulfilmentSer
         response: { 200: items(offerSchema) },
       },
     },
-    async (req) => ({ items: await fulfilment.listOffers(req.actor, req.query) }),
+    async (req) => redact(req.actor, { items: await fulfilment.listOffers(req.actor, req.query) }),
   );
   app.put(
     '/offers',
@@ -115,11 +116,11 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ fulfilment: FulfilmentSer
         response: { 200: offerSchema },
       },
     },
-    (req) => fulfilment.putOffer(req.actor, req.body),
+    async (req) => redact(req.actor, await fulfilment.putOffer(req.actor, req.body)),
   );
-  app.get('/webhooks', { config: SETUP, schema: { tags, summary: 'Endpoints order events are sent to', response: { 200: items(webhookSchema) } } }, async (req) => ({
-    items: await fulfilment.listWebhooks(req.actor),
-  }));
+  app.get('/webhooks', { config: SETUP, schema: { tags, summary: 'Endpoints order events are sent to', response: { 200: items(webhookSchema) } } }, async (req) =>
+    redact(req.actor, { items: await fulfilment.listWebhooks(req.actor) }),
+  );
   app.post(
     '/webhooks',
     {
@@ -132,7 +133,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ fulfilment: FulfilmentSer
         response: { 201: webhookSchema.extend({ secret: z.string().describe('Shown only now') }) },
       },
     },
-    async (req, reply) => reply.code(201).send(await fulfilment.createWebhook(req.actor, req.body)),
+    async (req, reply) => reply.code(201).send(redact(req.actor, await fulfilment.createWebhook(req.actor, req.body))),
   );
   app.delete('/webhooks/:id', { config: SETUP, schema: { tags, summary: 'Stop sending to an endpoint', params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
     await fulfilment.deleteWebhook(req.actor, req.params.id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { redact } from '../../../core/actor.js';
 import { isoDateTime } from '../../../core/http/schemas.js';
 import type { MeasureService } from './service.js';
 
@@ -54,6 +55,6 @@ export const measureRoutes: FastifyPluginAsyncZod<{ measures: MeasureService }> 
         },
       },
     },
-    (req) => measures.experience(req.actor, req.query),
+    async (req) => redact(req.actor, await measures.experience(req.actor, req.query)),
   );
 };

@@ -54,9 +54,9 @@ export const pipelineRoutes: FastifyPluginAsyncZod<{ pipelines: PipelineService 
   app.get(
     '/pipelines',
     { schema: { tags, summary: 'Pipelines with their stages and probabilities', querystring: z.strictObject({ divisionId: z.uuid().optional() }), response: { 200: items(pipelineSchema) } } },
-    async (req) => ({ items: await pipelines.listPipelines(req.actor, req.query) }),
+    async (req) => redact(req.actor, { items: await pipelines.listPipelines(req.actor, req.query) }),
   );
-  app.get('/pipelines/:id', { schema: { tags, summary: 'One pipeline', params: idParams, response: { 200: pipelineSchema } } }, (req) => pipelines.getPipeline(req.actor, req.params.id));
+  app.get('/pipelines/:id', { schema: { tags, summary: 'One pipeline', params: idParams, response: { 200: pipelineSchema } } }, async (req) => redact(req.actor, await pipelines.getPipeline(req.actor, req.params.id)));
   app.post(
     '/pipelines',
     {
@@ -73,7 +73,7 @@ export const pipelineRoutes: FastifyPluginAsyncZod<{ pipelines: PipelineService 
         response: { 201: pipelineSchema },
       },
     },
-    async (req, reply) => reply.code(201).send(await pipelines.createPipeline(req.actor, req.body)),
+    async (req, reply) => reply.code(201).send(redact(req.actor, await pipelines.createPipeline(req.actor, req.body))),
   );
   app.get(
     '/opportunities',
@@ -150,6 +150,6 @@ export const pipelineRoutes: FastifyPluginAsyncZod<{ pipelines: PipelineService 
         response: { 200: z.object({ from: z.string(), to: z.string(), rows: z.array(forecastRow) }).meta({ id: 'Forecast' }) },
       },
     },
-    (req) => pipelines.forecast(req.actor, req.query),
+    async (req) => redact(req.actor, await pipelines.forecast(req.actor, req.query)),
   );
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { redact } from '../../../core/actor.js';
 import { code, isoDateTime, shortText } from '../../../core/http/schemas.js';
 import { isoDate, items, SETUP } from '../http.js';
 import { priceListItemSchema, ruleConditionSchema } from './model.js';
@@ -48,7 +49,7 @@ export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> =
   app.get(
     '/price-lists',
     { schema: { tags, summary: 'Price lists with their validity', querystring: z.strictObject({ divisionId: z.uuid().optional() }), response: { 200: items(priceListSchema) } } },
-    async (req) => ({ items: await pricing.listPriceLists(req.actor, req.query) }),
+    async (req) => redact(req.actor, { items: await pricing.listPriceLists(req.actor, req.query) }),
   );
   app.get('/price-lists/:code', { schema: { tags, summary: 'A price list with every product price on it', params: listParams, response: { 200: priceListDetail } } }, (req) =>
     pricing.getPriceListWithItems(req.actor, req.params.code),
@@ -73,7 +74,7 @@ export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> =
         response: { 201: priceListDetail },
       },
     },
-    async (req, reply) => reply.code(201).send(await pricing.createPriceList(req.actor, req.body)),
+    async (req, reply) => reply.code(201).send(redact(req.actor, await pricing.createPriceList(req.actor, req.body))),
   );
   app.patch(
     '/price-lists/:code',
@@ -89,7 +90,7 @@ export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> =
         response: { 200: priceListDetail },
       },
     },
-    (req) => pricing.updatePriceList(req.actor, req.params.code, req.body),
+    async (req) => redact(req.actor, await pricing.updatePriceList(req.actor, req.params.code, req.body)),
   );
   app.put(
     '/price-lists/:code/items/:product',
@@ -103,12 +104,12 @@ export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> =
         response: { 200: priceListDetail },
       },
     },
-    (req) => pricing.putItem(req.actor, req.params.code, { ...req.body, product: req.params.product }),
+    async (req) => redact(req.actor, await pricing.putItem(req.actor, req.params.code, { ...req.body, product: req.params.product })),
   );
   app.get(
     '/price-rules',
     { schema: { tags, summary: 'Policy rules in the order they apply', querystring: z.strictObject({ divisionId: z.uuid().optional() }), response: { 200: items(ruleSchema) } } },
-    async (req) => ({ items: await pricing.listRules(req.actor, req.query) }),
+    async (req) => redact(req.actor, { items: await pricing.listRules(req.actor, req.query) }),
   );
   app.post(
     '/price-rules',
@@ -135,7 +136,7 @@ export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> =
         response: { 201: ruleSchema },
       },
     },
-    async (req, reply) => reply.code(201).send(await pricing.createRule(req.actor, req.body)),
+    async (req, reply) => reply.code(201).send(redact(req.actor, await pricing.createRule(req.actor, req.body))),
   );
   app.patch(
     '/price-rules/:code',
@@ -161,6 +162,6 @@ export const pricingRoutes: FastifyPluginAsyncZod<{ pricing: PricingService }> =
         response: { 200: ruleSchema },
       },
     },
-    (req) => pricing.updateRule(req.actor, req.params.code, req.body),
+    async (req) => redact(req.actor, await pricing.updateRule(req.actor, req.params.code, req.body)),
   );
 };
