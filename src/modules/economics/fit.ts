@@ -4,6 +4,7 @@
  * that differ by orders of magnitude, e.g. r ~ 0.2 against alpha ~ 4 weeks or ~ 30 days) and the
  * convergence bookkeeping.
  */
+import { ValidationError } from '../../core/errors.js';
 import { minimize, minimizeBfgs, type MinimizeOptions, type MinimizeResult } from './optimize.js';
 
 export type ModelName = 'bgnbd' | 'paretoNbd' | 'gammaGamma';
@@ -46,7 +47,13 @@ export function fitLogParameters<M extends ModelName, K extends string>(
   options: FitOptions,
   withGradient?: LogLikelihoodWithGradient,
 ): FitResult<M, Record<K, number>> {
-  const theta0 = names.map((k) => Math.log((options.start?.[k] as number | undefined) ?? start[k]));
+  const theta0 = names.map((k) => {
+    const v = (options.start?.[k] as number | undefined) ?? start[k];
+    if (!(v > 0 && Number.isFinite(v))) {
+      throw new ValidationError(`invalid starting value for ${k}`, [{ path: `start/${k}`, message: `must be a finite number > 0, got ${v}` }]);
+    }
+    return Math.log(v);
+  });
   const p = new Float64Array(names.length);
   // Mean (not total) negative log-likelihood keeps the tolerance meaning the same for 2k or 1M customers.
   const objective = (theta: Float64Array): number => {

@@ -136,6 +136,14 @@ describe('parameter recovery on simulated customers', () => {
     expect(nm.logLikelihood).toBeCloseTo(bg.logLikelihood, 4);
   });
 
+  it('says so when a fit does not converge', () => {
+    const fit = fitBgNbd(data, { method: 'nelder-mead', maxEvaluations: 40 });
+    expect(fit.converged).toBe(false);
+    expect(fit.warnings[0]).toMatch(/^bgnbd fit did not converge/);
+    expect(Number.isFinite(fit.logLikelihood)).toBe(true);
+    expect(() => fitBgNbd(data, { start: { r: -1 } })).toThrow(ValidationError);
+  });
+
   it('refuses data with no repeat purchases', () => {
     expect(() => fitBgNbd({ x: Float64Array.of(0, 0), tx: Float64Array.of(0, 0), T: Float64Array.of(3, 4) })).toThrow(ValidationError);
   });
