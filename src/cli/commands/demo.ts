@@ -56,7 +56,7 @@ function printSummary(s: DemoLoadSummary) {
   if (s.cleared.length) console.log(`Replaced the existing customer data (${s.cleared.join(', ')}).`);
   console.log(`Loaded the demo bank: ${n(s.customers)} people (seed ${s.seed}, as of ${s.asOf}) in ${s.seconds.total} s`);
   for (const [table, rows] of Object.entries(s.rows)) console.log(`  ${table.padEnd(16)} ${n(rows).padStart(12)}`);
-  console.log(`  ${'total'.padEnd(16)} ${n(s.totalRows).padStart(12)} rows, ${n(s.rowsPerSecond)} rows/s (setup ${s.seconds.setup} s; load ${s.seconds.load} s, of which COPY ${s.seconds.copy} s and checks ${s.seconds.checks} s)`);
+  console.log(`  ${'total'.padEnd(16)} ${n(s.totalRows).padStart(12)} rows, ${n(s.rowsPerSecond)} rows/s (setup ${s.seconds.setup} s; load ${s.seconds.load} s, of which COPY ${s.seconds.copy} s and indexes, key checks and statistics ${s.seconds.finish} s)`);
   console.log('\nSign in to the web app with any of these (password for all of them below):');
   for (const u of s.signIn) console.log(`  ${u.email.padEnd(30)} ${u.role.padEnd(8)} ${u.division ?? 'every division'}`);
   console.log(`  password: ${s.password}`);

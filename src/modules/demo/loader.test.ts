@@ -7,7 +7,7 @@ import { DEFAULT_TENANT } from '../../core/ids.js';
 import { AccessService } from '../access/service.js';
 import { CustomerService } from '../identity/service.js';
 import { generateBank } from './generator.js';
-import { loadDemoBank, verifyForeignKeys, type DemoLoadSummary } from './loader.js';
+import { BULK_TABLES, loadDemoBank, verifyForeignKeys, type DemoLoadSummary } from './loader.js';
 import { DEMO_PASSWORD, STAFF } from './staff.js';
 import { STORY } from './story.js';
 
@@ -18,8 +18,13 @@ describe('loadDemoBank', () => {
   let summary: DemoLoadSummary;
   const progress: number[] = [];
 
+  let indexesBefore: string[] = [];
+  const indexes = async () =>
+    (await db.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE tablename = ANY($1::text[]) ORDER BY indexname`, [[...BULK_TABLES]])).map((r) => r.def);
+
   beforeAll(async () => {
     db = await openTestDatabase();
+    indexesBefore = await indexes();
     summary = await loadDemoBank(db, { ...OPTS, batchRows: 5_000, onProgress: (p) => progress.push(p.customers) });
   });
   afterAll(async () => {
@@ -48,6 +53,11 @@ describe('loadDemoBank', () => {
     expect(progress.length).toBeGreaterThan(2);
     expect(progress.at(-1)).toBe(1_000);
     expect(summary.rowsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('leaves every index of the bulk tables as the schema defines it', async () => {
+    expect(indexesBefore.length).toBeGreaterThan(8);
+    expect(await indexes()).toEqual(indexesBefore);
   });
 
   it('gives each division its own source system and layout, and normalises every layout', async () => {
@@ -195,5 +205,19 @@ describe('loadDemoBank', () => {
     expect(await fingerprint()).toEqual(before);
     const users = await one<{ n: number }>('SELECT count(*) AS n FROM users');
     expect(users.n).toBe(STAFF.length);
+  });
+
+  it('leaves no half-loaded bank when a load fails (PGlite: nothing at all), and the indexes intact', async () => {
+    const failing = loadDemoBank(db, {
+      ...OPTS, force: true, batchRows: 5_000,
+      onProgress: (p) => {
+        if (p.customers > 300) throw new Error('interrupted');
+      },
+    });
+    await expect(failing).rejects.toThrow('interrupted');
+    const { n } = await one<{ n: number }>('SELECT count(*) AS n FROM source_records');
+    if (db.engine === 'pglite') expect(n).toBe(0);
+    else expect(n).toBeLessThan(summary.rows.source_records);
+    expect(await indexes()).toEqual(indexesBefore);
   });
 });

@@ -57,8 +57,8 @@ export interface DemoLoadSummary {
   totalRows: number;
   /** Tables whose rows for this tenant were deleted first (--force). */
   cleared: string[];
-  /** load = copy + checks + the rest (generating, normalising, hashing, writing CSV). */
-  seconds: { setup: number; load: number; copy: number; checks: number; total: number };
+  /** load = waiting for batches + copy + finish (deferred indexes, key checks, ANALYZE). */
+  seconds: { setup: number; load: number; copy: number; finish: number; total: number };
   rowsPerSecond: number;
   signIn: { email: string; role: string; division: string | null }[];
   password: string;
@@ -98,10 +98,11 @@ export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Pr
   const org = await ensureOrganisation(db, tenantId);
   const setupDone = performance.now();
 
-  const checkLater = await deferForeignKeyChecks(db);
+  const bulk = await enterBulkMode(db);
   const rows: Record<BulkTable, number> = { source_records: 0, demo_truth: 0, accounts: 0, interactions: 0 };
   let copyMs = 0;
   let people = 0;
+  let loaded = 0;
   const options = { customers, seed, asOf };
   const batches = opts.inProcess ? inProcessBatches(tenantId, org, options, batchRows) : workerBatches({ tenantId, org, options, batchRows, window: 2 });
   try {
@@ -117,11 +118,12 @@ export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Pr
       people = batch.people;
       opts.onProgress?.({ customers: people, total: customers, rows: totalOf(rows) });
     }
-  } finally {
-    if (checkLater) await db.query('SET session_replication_role = origin');
+    loaded = performance.now();
+    await bulk?.finish(tenantId);
+  } catch (err) {
+    await bulk?.abort();
+    throw err;
   }
-  const loaded = performance.now();
-  if (checkLater) await verifyForeignKeys(db, tenantId);
   // Fresh statistics, so the first searches and joins plan for the data that is there now.
   for (const table of BULK_TABLES) await db.query(`ANALYZE ${table}`);
   const finished = performance.now();
@@ -136,7 +138,7 @@ export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Pr
     totalRows,
     cleared,
     seconds: {
-      setup: secs(setupDone - started), load: secs(finished - setupDone), copy: secs(copyMs), checks: secs(finished - loaded), total: secs(finished - started),
+      setup: secs(setupDone - started), load: secs(finished - setupDone), copy: secs(copyMs), finish: secs(finished - loaded), total: secs(finished - started),
     },
     rowsPerSecond: Math.round(totalRows / ((finished - setupDone) / 1000)),
     signIn: STAFF.filter((s) => s.signIn).map((s) => ({ email: s.email, role: s.role, division: s.division })),
@@ -144,22 +146,51 @@ export async function loadDemoBank(db: Database, opts: LoadDemoOptions = {}): Pr
   };
 }
 
+interface BulkMode {
+  /** Rebuilds the deferred indexes, verifies every foreign key, commits. */
+  finish(tenantId: string): Promise<void>;
+  abort(): Promise<void>;
+}
+
 /**
- * PGlite checks a foreign key with one query per inserted row, which costs more than the insert itself. The
- * generator builds every reference from ids it has just written, so on PGlite the row-by-row checks are
- * switched off for this session (replica mode, superuser only, which PGlite's single user is) and replaced by
- * one set-based check per foreign key afterwards: the same validation ALTER TABLE … ADD FOREIGN KEY runs.
+ * PGlite's bulk mode, the pg_restore recipe. Row by row, PGlite checks each foreign key with a query and
+ * inserts into every index of a table that outgrows its buffers at random places, which together cost several
+ * times the COPY itself. So on PGlite (one session, superuser) the whole load runs in one transaction that:
+ * switches row-by-row foreign-key triggers off (replica mode), drops the plain secondary indexes of the bulk
+ * tables, and at the end recreates them from their own definitions (a sorted build) and verifies every foreign
+ * key with one anti-join, as ALTER TABLE … ADD FOREIGN KEY would. Any failure rolls everything back, indexes
+ * included, so an interrupted demo load leaves no half-loaded bank. Primary keys and unique constraints stay.
  * Skipped when the bulk tables carry triggers other than foreign keys, which replica mode would silence too.
  */
-async function deferForeignKeyChecks(db: Database): Promise<boolean> {
-  if (db.engine !== 'pglite') return false;
-  const [{ n }] = await db.query<{ n: number }>(
-    'SELECT count(*) AS n FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY($1::regclass[])',
-    [[...BULK_TABLES]],
-  );
-  if (n > 0) return false;
-  await db.query('SET session_replication_role = replica');
-  return true;
+async function enterBulkMode(db: Database): Promise<BulkMode | null> {
+  if (db.engine !== 'pglite') return null;
+  const tables = [...BULK_TABLES];
+  const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY($1::regclass[])', [tables]);
+  if (n > 0) return null;
+  await db.query('BEGIN');
+  try {
+    await db.query('SET LOCAL session_replication_role = replica');
+    const indexes = await db.query<{ name: string; def: string }>(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
+        WHERE i.indrelid = ANY($1::regclass[]) AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+      [tables],
+    );
+    for (const ix of indexes) await db.query(`DROP INDEX ${ix.name}`);
+    return {
+      async finish(tenantId) {
+        for (const ix of indexes) await db.query(ix.def);
+        await verifyForeignKeys(db, tenantId);
+        await db.query('COMMIT');
+      },
+      async abort() {
+        await db.query('ROLLBACK');
+      },
+    };
+  } catch (err) {
+    await db.query('ROLLBACK');
+    throw err;
+  }
 }
 
 /** Every foreign key leaving a bulk table, checked with one anti-join each; throws naming the first broken one. */
