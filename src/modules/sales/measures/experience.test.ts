@@ -69,3 +69,11 @@ describe('experienceMeasures with a window', () => {
     expect(m.map((p) => [p.period, p.orders.accepted, p.orders.delivered, p.orders.onTimeRate])).toEqual([['2026-11', 0, 1, 1]]);
   });
 });
+
+describe('experienceMeasures by division', () => {
+  it('splits each period by division', () => {
+    const q = (divisionId: string, at: string) => ({ divisionId, requestedAt: d(at), issuedAt: d(at) });
+    const m = experienceMeasures([q('a', '2026-11-02T09:00:00Z'), q('b', '2026-11-03T09:00:00Z'), q('a', '2026-12-01T09:00:00Z')], [], 'month', undefined, true);
+    expect(m.map((p) => [p.period, p.divisionId, p.quotes.requested])).toEqual([['2026-11', 'a', 1], ['2026-11', 'b', 1], ['2026-12', 'a', 1]]);
+  });
+});

@@ -35,6 +35,8 @@ export interface Distribution {
 
 export interface PeriodMeasures {
   period: string;
+  /** Set when measures are split by division; null for all divisions together. */
+  divisionId: string | null;
   quotes: { requested: number; issued: number; requestToQuoteHours: Distribution };
   orders: {
     accepted: number;
@@ -83,8 +85,15 @@ export function periodOf(d: Date, interval: Interval): string {
  * mishandled rate) and, separately, in the period they were delivered (turnaround, on time). With a
  * window, only events inside it count, so an order accepted before it but delivered inside counts once.
  */
-export function experienceMeasures(quotes: readonly QuoteFact[], orders: readonly OrderFact[], interval: Interval, window?: { from: Date; to: Date }): PeriodMeasures[] {
+export function experienceMeasures(
+  quotes: readonly QuoteFact[],
+  orders: readonly OrderFact[],
+  interval: Interval,
+  window?: { from: Date; to: Date },
+  byDivision = false,
+): PeriodMeasures[] {
   const inside = (d: Date) => !window || (d >= window.from && d < window.to);
+  const keyOf = (d: Date, divisionId: string) => (byDivision ? `${periodOf(d, interval)}|${divisionId}` : periodOf(d, interval));
   interface Acc {
     requested: number;
     issued: number;
@@ -106,7 +115,7 @@ export function experienceMeasures(quotes: readonly QuoteFact[], orders: readonl
   };
   for (const q of quotes) {
     if (!inside(q.requestedAt)) continue;
-    const a = at(periodOf(q.requestedAt, interval));
+    const a = at(keyOf(q.requestedAt, q.divisionId));
     a.requested++;
     if (q.issuedAt) {
       a.issued++;
@@ -115,14 +124,14 @@ export function experienceMeasures(quotes: readonly QuoteFact[], orders: readonl
   }
   for (const o of orders) {
     if (inside(o.acceptedAt)) {
-      const a = at(periodOf(o.acceptedAt, interval));
+      const a = at(keyOf(o.acceptedAt, o.divisionId));
       a.accepted++;
       if (o.custom) a.custom++;
       if (o.mishandlings.length) a.mishandled++;
       for (const m of o.mishandlings) a.byKind[m.kind] = (a.byKind[m.kind] ?? 0) + 1;
     }
     if (o.deliveredAt && inside(o.deliveredAt)) {
-      const d = at(periodOf(o.deliveredAt, interval));
+      const d = at(keyOf(o.deliveredAt, o.divisionId));
       d.delivered++;
       d.q2d.push((o.deliveredAt.getTime() - o.quotedAt.getTime()) / (24 * HOUR));
       d.r2d.push((o.deliveredAt.getTime() - o.requestedAt.getTime()) / (24 * HOUR));
@@ -131,8 +140,9 @@ export function experienceMeasures(quotes: readonly QuoteFact[], orders: readonl
   }
   return [...acc]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([period, a]) => ({
-      period,
+    .map(([key, a]) => ({
+      period: byDivision ? key.split('|')[0] : key,
+      divisionId: byDivision ? key.split('|')[1] : null,
       quotes: { requested: a.requested, issued: a.issued, requestToQuoteHours: distribution(a.r2q) },
       orders: {
         accepted: a.accepted,

@@ -7,6 +7,7 @@ import type { MeasureService } from './service.js';
 const distribution = z.object({ count: z.number().int(), median: z.number().nullable(), p90: z.number().nullable() });
 const periodSchema = z.object({
   period: z.string(),
+  divisionId: z.uuid().nullable().describe('With byDivision=true, the division; otherwise null (all divisions together)'),
   quotes: z.object({ requested: z.number().int(), issued: z.number().int(), requestToQuoteHours: distribution }),
   orders: z.object({
     accepted: z.number().int(),
@@ -33,6 +34,7 @@ export const measureRoutes: FastifyPluginAsyncZod<{ measures: MeasureService }> 
           to: isoDateTime,
           interval: z.enum(['week', 'month', 'quarter', 'all']).default('month'),
           divisionId: z.uuid().optional(),
+          byDivision: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('One row per period and division'),
         }),
         response: {
           200: z

@@ -9,7 +9,7 @@ import { experienceMeasures, type Interval } from './experience.js';
 export class MeasureService {
   constructor(private readonly ctx: SalesContext) {}
 
-  async experience(actor: Actor, q: { from: Date; to: Date; interval: Interval; divisionId?: string }) {
+  async experience(actor: Actor, q: { from: Date; to: Date; interval: Interval; divisionId?: string; byDivision?: boolean }) {
     if (q.to <= q.from) throw new ValidationError('the period ends before it starts', [{ path: 'query/to', message: 'after from' }]);
     const db = this.ctx.db.orm;
     const quoteScope = and(
@@ -52,6 +52,7 @@ export class MeasureService {
       })),
       q.interval,
       { from: q.from, to: q.to },
+      q.byDivision ?? false,
     );
     const signals = await this.ctx.signals.signals(actor.tenantId, { from: q.from, to: q.to, divisionId: q.divisionId });
     return { from: q.from, to: q.to, interval: q.interval, divisionId: q.divisionId ?? null, periods, signals: { source: this.ctx.signals.name, ...signals } };
