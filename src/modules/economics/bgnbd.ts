@@ -5,7 +5,7 @@
  * Time is in the summary's period (weeks for CDNOW); alpha carries that unit.
  */
 import { ValidationError } from '../../core/errors.js';
-import { fitLogParameters, totalWeight, type FitOptions, type FitResult } from './fit.js';
+import { fitLogParameters, totalWeight, warmStartSample, type FitOptions, type FitResult, type WarmStart } from './fit.js';
 import type { PurchaseModel } from './score.js';
 import { hyp2f1 } from './special.js';
 import { checkRfData, compress, type RfData } from './summary.js';
@@ -184,9 +184,22 @@ export function fitBgNbd(data: RfData, options: FitOptions = {}): BgNbdFit {
   if (customers === 0 || sx === 0) {
     throw new ValidationError('BG/NBD needs repeat purchases to fit', [{ path: 'customers', message: 'no customer has a repeat purchase in the calibration period' }]);
   }
-  const xTables = Array.from({ length: 6 }, () => new Float64Array(d.maxX + 1));
-  const tables = [...xTables, new Float64Array(d.tValues.length), new Float64Array(d.tValues.length), new Float64Array(d.txValues.length), new Float64Array(d.txValues.length)];
+  const tablesFor = (p: Prepared) => [
+    ...Array.from({ length: 6 }, () => new Float64Array(p.maxX + 1)),
+    new Float64Array(p.tValues.length),
+    new Float64Array(p.tValues.length),
+    new Float64Array(p.txValues.length),
+    new Float64Array(p.txValues.length),
+  ];
+  const tables = tablesFor(d);
   const scratch = new Float64Array(4);
+  let warm: WarmStart | undefined;
+  const sample = warmStartSample(data.x.length, data.weight !== undefined);
+  if (sample) {
+    const sd = prepare({ x: pick(data.x, sample), tx: pick(data.tx, sample), T: pick(data.T, sample) });
+    const st = tablesFor(sd);
+    warm = { customers: sample.length, logLikelihoodWithGradient: (v, grad) => logLikelihoodGradient(sd, v[0], v[1], v[2], v[3], grad, st) };
+  }
   return fitLogParameters(
     'bgnbd',
     NAMES,
@@ -196,7 +209,14 @@ export function fitBgNbd(data: RfData, options: FitOptions = {}): BgNbdFit {
     customers,
     options,
     (v, grad) => logLikelihoodGradient(d, v[0], v[1], v[2], v[3], grad, tables),
+    warm,
   );
+}
+
+function pick(v: Float64Array, idx: Uint32Array): Float64Array {
+  const out = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = v[idx[k]];
+  return out;
 }
 
 /** P(alive | x, t_x, T), FHL (2005) eq. 9 (1 for customers without a repeat purchase). */

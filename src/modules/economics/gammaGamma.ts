@@ -7,7 +7,7 @@
  * model assumes spend is independent of the purchase process.
  */
 import { UnprocessableError, ValidationError } from '../../core/errors.js';
-import { fitLogParameters, type FitOptions, type FitResult } from './fit.js';
+import { fitLogParameters, warmStartSample, type FitOptions, type FitResult, type WarmStart } from './fit.js';
 import { digamma, lgamma } from './special.js';
 
 export interface GammaGammaParams {
@@ -173,6 +173,12 @@ export function fitGammaGamma(data: SpendData, options: FitOptions = {}): GammaG
   for (let i = 0; i < d.rowZ.length; i++) meanZ += d.rowW[i] * d.rowZ[i];
   meanZ /= d.customers;
   const params: GammaGammaParams = { p: 1, q: 2, gamma: 1 };
+  let warm: WarmStart | undefined;
+  const sample = warmStartSample(data.x.length, data.weight !== undefined);
+  if (sample) {
+    const sd = prepare({ x: Float64Array.from(sample, (i) => data.x[i]), monetary: Float64Array.from(sample, (i) => data.monetary[i]) });
+    if (sd.customers > 0) warm = { customers: sd.customers, logLikelihoodWithGradient: (v, grad) => logLikelihoodGradient(v[0], v[1], v[2], sd, grad) };
+  }
   const fit = fitLogParameters(
     'gammaGamma',
     ['p', 'q', 'gamma'] as const,
@@ -187,6 +193,7 @@ export function fitGammaGamma(data: SpendData, options: FitOptions = {}): GammaG
     d.customers,
     options,
     (v, grad) => logLikelihoodGradient(v[0], v[1], v[2], d, grad),
+    warm,
   );
   if (d.excluded.zeroSpend > 0) fit.warnings.push(`${d.excluded.zeroSpend} repeat buyers with zero mean spend were left out of the fit`);
   if (fit.params.q <= 1) fit.warnings.push(`q = ${fit.params.q.toPrecision(4)} <= 1: expected spend is undefined (infinite mean); do not use this fit for CLV`);

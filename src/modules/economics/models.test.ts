@@ -136,6 +136,22 @@ describe('parameter recovery on simulated customers', () => {
     expect(nm.logLikelihood).toBeCloseTo(bg.logLikelihood, 4);
   });
 
+  it('a large base warm-starts on a subsample and lands on the same maximum as a cold fit', () => {
+    const sim = simulateBgNbdGammaGamma({ r: 0.25, alpha: 4.4, a: 0.8, b: 2.4 }, { p: 6, q: 3.7, gamma: 15 }, { customers: 220_000, seed: 11, daysPerPeriod: 7, cohortDays: 84, calibrationDays: 365 });
+    const warm = fitBgNbd(sim);
+    expect(warm.warmStartEvaluations).toBeGreaterThan(0);
+    // Compressed weighted rows never warm-start: this is the cold fit of the same likelihood.
+    const cold = fitBgNbd(compress(sim));
+    expect(cold.warmStartEvaluations).toBeUndefined();
+    expect(warm.converged && cold.converged).toBe(true);
+    expect(warm.evaluations).toBeLessThan(cold.evaluations);
+    expect(warm.logLikelihood).toBeCloseTo(cold.logLikelihood, 3);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(warm.params[k]).toBeCloseTo(cold.params[k], 4);
+    const gg = fitGammaGamma(sim);
+    expect(gg.warmStartEvaluations).toBeGreaterThan(0);
+    expect(gg.converged).toBe(true);
+  });
+
   it('says so when a fit does not converge', () => {
     const fit = fitBgNbd(data, { method: 'nelder-mead', maxEvaluations: 40 });
     expect(fit.converged).toBe(false);

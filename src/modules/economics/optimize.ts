@@ -28,6 +28,8 @@ export interface MinimizeResult {
   evaluations: number;
   restarts: number;
   message: string;
+  /** BFGS only: the final inverse-Hessian approximation (row-major n × n), to warm-start a related fit. */
+  inverseHessian?: Float64Array;
 }
 
 interface RunResult {
@@ -208,6 +210,8 @@ export interface BfgsOptions {
   /** Converged when every gradient component is at most gTol in absolute value. */
   gTol?: number;
   maxIterations?: number;
+  /** Starting inverse Hessian (row-major n × n), e.g. from a fit of a subsample. */
+  initialInverseHessian?: Float64Array;
   /** Largest step in any coordinate per iteration (log-parameter units: 3 = a factor of 20). */
   maxStep?: number;
   /**
@@ -240,6 +244,11 @@ export function minimizeBfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, o
     for (let i = 0; i < n; i++) H[i * n + i] = scale;
   };
   resetH(1);
+  let firstStep = true;
+  if (options.initialInverseHessian && options.initialInverseHessian.length === n * n) {
+    H.set(options.initialInverseHessian);
+    firstStep = false;
+  }
   const d = new Float64Array(n);
   const xNew = new Float64Array(n);
   let gNew = new Float64Array(n);
@@ -254,7 +263,6 @@ export function minimizeBfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, o
   let iterations = 0;
   let message = `stopped after ${maxIterations} iterations`;
   let converged = false;
-  let firstStep = true;
   for (; iterations < maxIterations; iterations++) {
     if (gMax(g) <= gTol) {
       converged = true;
@@ -347,7 +355,7 @@ export function minimizeBfgs(fg: ObjectiveWithGradient, x0: ArrayLike<number>, o
     converged = true;
     message = 'converged';
   }
-  return { x, f, converged, iterations, evaluations, restarts: 0, message };
+  return { x, f, converged, iterations, evaluations, restarts: 0, message, inverseHessian: Float64Array.from(H) };
 }
 
 function allFinite(v: Float64Array): boolean {
