@@ -4,7 +4,7 @@ import { DEFAULT_TENANT } from '../../core/ids.js';
 import { buildTestApp } from '../../api/testing.js';
 import { seedSalesDemo, type SalesDemoResult } from './demo.js';
 import { staticCustomerEconomics, noCustomerEconomics } from './economics.js';
-import { addBusinessDays, toIsoDate } from './fulfilment/calendar.js';
+import { addBusinessDays, businessDaysBetween, toIsoDate } from './fulfilment/calendar.js';
 import { signPayload, verifySignature, SIGNATURE_HEADER } from './fulfilment/signature.js';
 
 let t: Awaited<ReturnType<typeof buildTestApp>>;
@@ -384,5 +384,33 @@ describe('pipelines and forecast', () => {
     const opp = (await call('GET', `/opportunities/${demo.opportunityIds[3]}`)).json();
     expect(opp).toMatchObject({ outcome: 'won', stageCode: 'won' });
     expect(opp.history.at(-1).note).toMatch(/^order SO-/);
+  });
+});
+
+describe('rerouting a rejected work package', () => {
+  it('gives the rejected work to the next fulfiller by the same rules and moves the estimate, not the promise', async () => {
+    expect((await call('PUT', '/offers', { fulfiller: 'KCD', component: 'JKT-LSZH', leadTimeDays: 9, capacityPerDay: 1000, unitCost: 0.25 })).statusCode).toBe(200);
+    const q = (await call('POST', '/quotes', quoteBody())).json();
+    const order = (await call('POST', `/quotes/${q.id}/accept`, { version: 1 })).json();
+    const nlx = order.routes.find((r: { fulfiller: string }) => r.fulfiller === 'NLX');
+    expect(nlx.items.map((i: { component: string }) => i.component)).toEqual(['JKT-LSZH']);
+
+    const rejected = await call('POST', `/orders/${order.id}/routes/NLX`, { status: 'rejected', note: 'no LSZH compound in stock' });
+    expect(rejected.statusCode).toBe(200);
+    const rerouted = await call('POST', `/orders/${order.id}/routes/NLX/reroute`, { note: 'moved to Keystone' });
+    expect(rerouted.statusCode).toBe(200);
+    const o = rerouted.json();
+    const byFulfiller = Object.fromEntries(o.routes.map((r: { fulfiller: string }) => [r.fulfiller, r]));
+    expect(byFulfiller.NLX.status).toBe('cancelled');
+    expect(byFulfiller.KCD.items.map((i: { component: string }) => i.component)).toContain('JKT-LSZH');
+    expect(o.promisedDate).toBe(order.promisedDate);
+    // Keystone's 9-day lead replaces Northline's promised readiness: the order slips by exactly that difference.
+    expect(o.estimatedDate).toBe(addBusinessDays(o.promisedDate, businessDaysBetween(nlx.promisedDate, byFulfiller.KCD.estimatedDate)));
+    expect(o.estimatedDate > o.promisedDate).toBe(true);
+    const kinds = (await call('GET', `/orders/${order.id}/timeline`)).json().events.map((e: { kind: string }) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['needs-rerouting', 'rerouted', 'estimate-moved']));
+
+    const again = await call('POST', `/orders/${order.id}/routes/NLX/reroute`, {});
+    expect(again.statusCode).toBe(409);
   });
 });

@@ -178,8 +178,9 @@ export class FulfilmentService {
   }
 
   /** The delivery plan for a set of lines from today's offers and backlog. */
-  async plan(tenantId: string, input: { start: string; lines: PlanLine[]; demands: ComponentDemand[]; needBy?: string }): Promise<DeliveryPlan> {
-    const offers = await this.offersFor(tenantId, input.demands.map((d) => d.component));
+  async plan(tenantId: string, input: { start: string; lines: PlanLine[]; demands: ComponentDemand[]; needBy?: string; excludeFulfillerIds?: string[] }): Promise<DeliveryPlan> {
+    const excluded = new Set(input.excludeFulfillerIds ?? []);
+    const offers = (await this.offersFor(tenantId, input.demands.map((d) => d.component))).filter((o) => !excluded.has(o.fulfillerId));
     const backlog = await this.backlog(tenantId, offers.map((o) => o.fulfillerId));
     return planDelivery({ ...input, offers, backlog, shippingDays: this.ctx.shippingDays, holidays: this.ctx.holidays });
   }

@@ -166,4 +166,17 @@ export const orderRoutes: FastifyPluginAsyncZod<{ orders: OrderService }> = asyn
     },
     async (req) => redact(req.actor, await orders.updateRoute(req.actor, req.params.id, req.params.fulfiller, req.body)),
   );
+  app.post(
+    '/orders/:id/routes/:fulfiller/reroute',
+    {
+      schema: {
+        tags,
+        summary: 'Give a work package a fulfiller rejected to others, by the same routing rules',
+        params: idParams.extend({ fulfiller: code }),
+        body: z.strictObject({ note: z.string().max(2000).optional() }),
+        response: { 200: orderSchema },
+      },
+    },
+    async (req) => redact(req.actor, await orders.reroute(req.actor, req.params.id, req.params.fulfiller, req.body)),
+  );
 };

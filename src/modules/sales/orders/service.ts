@@ -326,6 +326,70 @@ export class OrderService {
   }
 
   /**
+   * Gives a work package a fulfiller rejected (or cannot deliver) to others, by the same routing rules,
+   * excluding that fulfiller. The customer's promise is not rewritten: the new packages keep the date the
+   * rejected one was promised for, so any lateness shows as a slip of the consolidated estimate.
+   */
+  async reroute(actor: Actor, id: string, fulfillerCode: string, input: { note?: string } = {}) {
+    requireAction(actor, 'write', 'reroute orders');
+    const order = await this.getOrderRow(actor, id);
+    if (order.status === 'shipped' || order.status === 'delivered' || order.status === 'cancelled') throw new ConflictError(`order ${order.number} is ${order.status}`);
+    const fulfiller = await this.fulfilment.getFulfiller(actor, fulfillerCode);
+    const routes = await this.routesOf(actor.tenantId, id);
+    const rejected = routes.find((r) => r.fulfillerId === fulfiller.id);
+    if (!rejected) throw new NotFoundError(`work package of ${fulfillerCode} on order`, order.number);
+    if (rejected.status === 'delivered' || rejected.status === 'shipped' || rejected.status === 'cancelled') throw new ConflictError(`the work package of ${fulfillerCode} is ${rejected.status}; nothing to reroute`);
+    const [version] = await this.db.orm.select().from(salesQuoteVersions)
+      .where(and(eq(salesQuoteVersions.tenantId, actor.tenantId), eq(salesQuoteVersions.quoteId, order.quoteId), eq(salesQuoteVersions.version, order.quoteVersion)));
+    const doc = version.document as unknown as QuoteDraft;
+    const lineNos = new Set(rejected.items.map((i) => i.lineNo));
+    const plan = await this.fulfilment.plan(actor.tenantId, {
+      start: this.ctx.today(),
+      lines: doc.lines.filter((l) => lineNos.has(l.lineNo)).map((l) => ({ lineNo: l.lineNo, assemblyDays: l.assemblyDays })),
+      demands: rejected.items.map((i) => ({ lineNo: i.lineNo, component: i.component, quantity: i.quantity })),
+      excludeFulfillerIds: [fulfiller.id],
+    });
+    if (plan.unavailable.length) throw new UnprocessableError(`nobody else offers ${[...new Set(plan.unavailable.map((u) => u.component))].join(', ')}`);
+    const now = this.ctx.now();
+    const by = actor.userId ?? actor.kind;
+    await this.db.orm.transaction(async (tx) => {
+      await tx.update(salesOrderRoutes).set({ status: 'cancelled', updatedAt: now })
+        .where(and(eq(salesOrderRoutes.tenantId, actor.tenantId), eq(salesOrderRoutes.id, rejected.id), eq(salesOrderRoutes.status, rejected.status)));
+      for (const r of plan.routes) {
+        const existing = routes.find((x) => x.fulfillerId === r.fulfillerId);
+        if (existing && existing.status !== 'cancelled' && existing.status !== 'rejected') {
+          await tx.update(salesOrderRoutes)
+            .set({
+              items: [...existing.items, ...r.items],
+              cost: existing.cost + r.cost,
+              // The package now also carries work promised for the rejected one's date: measure slips against the later of the two.
+              promisedDate: rejected.promisedDate > existing.promisedDate ? rejected.promisedDate : existing.promisedDate,
+              estimatedDate: r.readyOn > existing.estimatedDate ? r.readyOn : existing.estimatedDate,
+              updatedAt: now,
+            })
+            .where(and(eq(salesOrderRoutes.tenantId, actor.tenantId), eq(salesOrderRoutes.id, existing.id)));
+        } else if (existing) {
+          throw new ConflictError(`${r.fulfiller} already declined or lost work on ${order.number}; reroute by hand`);
+        } else {
+          await tx.insert(salesOrderRoutes).values({ tenantId: actor.tenantId, orderId: id, fulfillerId: r.fulfillerId, promisedDate: rejected.promisedDate, estimatedDate: r.readyOn, cost: r.cost, items: r.items });
+        }
+        await enqueueEvent(tx, actor.tenantId, 'order.routed', { orderId: id, order: order.number, fulfiller: r.fulfiller, fulfillerId: r.fulfillerId, readyBy: r.readyOn, items: r.items });
+      }
+      await tx.insert(salesOrderEvents).values({ tenantId: actor.tenantId, orderId: id, kind: 'rerouted', at: now, by, data: { from: fulfillerCode, to: plan.routes.map((r) => r.fulfiller), note: input.note ?? null } });
+      const live = await tx.select({ status: salesOrderRoutes.status, promisedDate: salesOrderRoutes.promisedDate, estimatedDate: salesOrderRoutes.estimatedDate, fulfillerId: salesOrderRoutes.fulfillerId })
+        .from(salesOrderRoutes).where(and(eq(salesOrderRoutes.tenantId, actor.tenantId), eq(salesOrderRoutes.orderId, id)));
+      const estimate = consolidatedEstimate(order.promisedDate, live.map((r) => ({ ...r, fulfiller: r.fulfillerId })), this.holidays);
+      await tx.update(salesOrders).set({ estimatedDate: estimate, costTotal: order.costTotal - rejected.cost + plan.cost, updatedAt: now }).where(and(eq(salesOrders.tenantId, actor.tenantId), eq(salesOrders.id, id)));
+      if (estimate !== order.estimatedDate) {
+        await tx.insert(salesOrderEvents).values({ tenantId: actor.tenantId, orderId: id, kind: 'estimate-moved', at: now, by: 'system', data: { from: order.estimatedDate, to: estimate, promised: order.promisedDate, because: `rerouted from ${fulfillerCode}` } });
+      }
+      await enqueueEvent(tx, actor.tenantId, 'order.updated', { orderId: id, order: order.number, status: order.status, estimatedDate: estimate, promisedDate: order.promisedDate });
+    });
+    noteChange(actor, { resource: 'sales-orders', resourceId: id, action: 'update', after: { reroutedFrom: fulfillerCode, to: plan.routes.map((r) => r.fulfiller) } });
+    return this.getOrder(actor, id);
+  }
+
+  /**
    * Authenticates a fulfiller's callback by the HMAC of the raw body under its secret (there is no user):
    * an unknown fulfiller and a bad signature get the same 401. Binds the request to the fulfiller's tenant.
    */
