@@ -1,0 +1,1 @@
+CREATE INDEX "cases_overdue_complaints_idx" ON "cases" USING btree ("tenant_id","id") WHERE kind = 'complaint' AND status IN ('open', 'in_progress', 'waiting_on_customer') AND (first_response_state = 'breached' OR resolution_state = 'breached');
