@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, between, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import { noteChange, type Actor } from '../../../core/actor.js';
 import { afterCursor, finishPage } from '../../../core/db/list.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
@@ -184,7 +184,15 @@ export class PipelineService {
       .select({ o: salesOpportunities, probability: salesPipelineStages.probability })
       .from(salesOpportunities)
       .innerJoin(salesPipelineStages, and(eq(salesPipelineStages.tenantId, salesOpportunities.tenantId), eq(salesPipelineStages.pipelineId, salesOpportunities.pipelineId), eq(salesPipelineStages.code, salesOpportunities.stageCode)))
-      .where(and(eq(salesOpportunities.tenantId, actor.tenantId), scopeFilter(actor, 'read', salesOpportunities.divisionId, salesOpportunities.ownerUserId), q.pipelineId ? eq(salesOpportunities.pipelineId, q.pipelineId) : undefined));
+      .where(and(
+        eq(salesOpportunities.tenantId, actor.tenantId),
+        scopeFilter(actor, 'read', salesOpportunities.divisionId, salesOpportunities.ownerUserId),
+        q.pipelineId ? eq(salesOpportunities.pipelineId, q.pipelineId) : undefined,
+        or(
+          and(eq(salesOpportunities.outcome, 'open'), between(salesOpportunities.expectedClose, q.from, q.to)),
+          between(salesOpportunities.closedOn, q.from, q.to),
+        ),
+      ));
     return {
       from: q.from,
       to: q.to,
