@@ -6,8 +6,8 @@ import type { CanonicalInput } from './canonical.js';
 
 const rec = (id: string, input: CanonicalInput, source = 's'): ResolveRecord => ({ id, source, person: normalisePerson(input).person });
 
-const byFamily: BlockingRule = { name: 'family', key: (t, r) => t.value('family', r) };
-const byDob: BlockingRule = { name: 'dob', key: (t, r) => (t.dob.data[r] < 0 ? null : t.dob.data[r]) };
+const byFamily: BlockingRule = { name: 'family', uses: ['family_name'], key: (t, r) => t.value('family', r) };
+const byDob: BlockingRule = { name: 'dob', uses: ['date_of_birth'], key: (t, r) => (t.dob.data[r] < 0 ? null : t.dob.data[r]) };
 
 describe('blocking', () => {
   const records = [

@@ -8,6 +8,11 @@ export interface BlockingRule {
   name: string;
   key(t: PersonTable, row: number): string | number | null;
   /**
+   * Comparisons whose fields the key uses. EM does not learn a comparison's m from pairs found only through
+   * rules on that comparison's own fields: every such pair agrees there by construction (Splink trains the same way).
+   */
+  uses: string[];
+  /**
    * Blocks larger than this are skipped for this rule (default: the global maxBlockSize). Loose rules get a small
    * cap: on a small file they compare everything they should, on a large one they still catch rare values.
    */
@@ -62,14 +67,15 @@ const LOOSE = 25;
 /** The default rules, strongest first. Each is selective on its own; the union is what gives recall. */
 export function defaultBlockingRules(): BlockingRule[] {
   return [
-    { name: 'national_id', key: (t, r) => nullIfNeg(code(t, 'nationalId', r)) },
-    { name: 'email', key: (t, r) => nullIfNeg(code(t, 'email', r)) },
-    { name: 'phone', key: (t, r) => nullIfNeg(code(t, 'phone', r)) },
-    { name: 'dob + given initial', key: (t, r) => pair(t.dob.data[r], initial(value(t, 'givenCanon', r))) },
-    { name: 'dob + family initial', key: (t, r) => pair(t.dob.data[r], initial(value(t, 'family', r))) },
-    { name: 'given (nickname key) + family', key: (t, r) => pair(code(t, 'givenCanon', r), code(t, 'family', r)), maxBlockSize: MEDIUM },
+    { name: 'national_id', uses: ['national_id'], key: (t, r) => nullIfNeg(code(t, 'nationalId', r)) },
+    { name: 'email', uses: ['email'], key: (t, r) => nullIfNeg(code(t, 'email', r)) },
+    { name: 'phone', uses: ['phone'], key: (t, r) => nullIfNeg(code(t, 'phone', r)) },
+    { name: 'dob + given initial', uses: ['date_of_birth', 'given_name'], key: (t, r) => pair(t.dob.data[r], initial(value(t, 'givenCanon', r))) },
+    { name: 'dob + family initial', uses: ['date_of_birth', 'family_name'], key: (t, r) => pair(t.dob.data[r], initial(value(t, 'family', r))) },
+    { name: 'given (nickname key) + family', uses: ['given_name', 'family_name'], key: (t, r) => pair(code(t, 'givenCanon', r), code(t, 'family', r)), maxBlockSize: MEDIUM },
     {
       name: 'family soundex + given initial + birth year',
+      uses: ['family_name', 'given_name', 'date_of_birth'],
       key: (t, r) => {
         const d = t.dob.data[r];
         const g = initial(value(t, 'givenCanon', r));
@@ -80,6 +86,7 @@ export function defaultBlockingRules(): BlockingRule[] {
     },
     {
       name: 'postcode + family prefix',
+      uses: ['address', 'family_name'],
       key: (t, r) => {
         const f = value(t, 'family', r);
         return f ? pair(code(t, 'postcode', r), f.charCodeAt(0) * 256 + (f.charCodeAt(1) || 0)) : null;
@@ -87,11 +94,13 @@ export function defaultBlockingRules(): BlockingRule[] {
     },
     {
       name: 'postcode + given initial',
+      uses: ['address', 'given_name'],
       key: (t, r) => pair(code(t, 'postcode', r), initial(value(t, 'givenCanon', r))),
     },
     {
       // Swapped names and a typo in either name still leave the phonetic pair intact.
       name: 'phonetic names (either order)',
+      uses: ['given_name', 'family_name'],
       key: (t, r) => {
         const g = code(t, 'givenPhon', r);
         const f = code(t, 'familyPhon', r);
@@ -103,11 +112,12 @@ export function defaultBlockingRules(): BlockingRule[] {
       },
       maxBlockSize: MEDIUM,
     },
-    { name: 'street number + address', key: (t, r) => pair(code(t, 'street', r), code(t, 'address1', r)) },
-    { name: 'dob + locality', key: (t, r) => pair(t.dob.data[r], code(t, 'locality', r)) },
+    { name: 'street number + address', uses: ['address'], key: (t, r) => pair(code(t, 'street', r), code(t, 'address1', r)) },
+    { name: 'dob + locality', uses: ['date_of_birth', 'address'], key: (t, r) => pair(t.dob.data[r], code(t, 'locality', r)) },
     {
       // Names swapped between the fields keep the same two initials.
       name: 'dob + both initials (either order)',
+      uses: ['date_of_birth', 'given_name', 'family_name'],
       key: (t, r) => {
         const g = initial(value(t, 'given', r));
         const f = initial(value(t, 'family', r));
@@ -117,18 +127,20 @@ export function defaultBlockingRules(): BlockingRule[] {
     {
       // A transposition of two digits keeps the multiset of characters.
       name: 'national id characters (sorted)',
+      uses: ['national_id'],
       key: (t, r) => {
         const c = code(t, 'nationalId', r);
         return c < 0 ? null : sharedIds(t, 'sorted national id').of(t.cols[COL.nationalId], c, 'n', (v) => [...v].sort().join(''));
       },
     },
-    { name: 'email user name', key: (t, r) => nullIfNeg(code(t, 'emailUser', r)) },
+    { name: 'email user name', uses: ['email'], key: (t, r) => nullIfNeg(code(t, 'emailUser', r)) },
     // Loose rules, capped small: they matter on small or typo-heavy files and stay cheap on large ones.
-    { name: 'dob', key: (t, r) => nullIfNeg(t.dob.data[r]), maxBlockSize: LOOSE },
-    { name: 'family name', key: (t, r) => nullIfNeg(code(t, 'family', r)), maxBlockSize: LOOSE },
-    { name: 'given name (nickname key)', key: (t, r) => nullIfNeg(code(t, 'givenCanon', r)), maxBlockSize: LOOSE },
+    { name: 'dob', uses: ['date_of_birth'], key: (t, r) => nullIfNeg(t.dob.data[r]), maxBlockSize: LOOSE },
+    { name: 'family name', uses: ['family_name'], key: (t, r) => nullIfNeg(code(t, 'family', r)), maxBlockSize: LOOSE },
+    { name: 'given name (nickname key)', uses: ['given_name'], key: (t, r) => nullIfNeg(code(t, 'givenCanon', r)), maxBlockSize: LOOSE },
     {
       name: 'initials (either order) + birth year',
+      uses: ['given_name', 'family_name', 'date_of_birth'],
       key: (t, r) => {
         const g = initial(value(t, 'given', r));
         const f = initial(value(t, 'family', r));
@@ -439,6 +451,18 @@ export class BlockIndex {
     }
     for (const row of rows) marker[row] = 0;
     return { a: a.toArray(), b: b.toArray(), rule: Uint8Array.from(ruleVec.toArray()), perRule, skippedBlocks: skipped };
+  }
+
+  /** Bit r set when rule r puts rows x and y in one (not oversized) block. At most 32 rules are tracked. */
+  ruleMask(x: number, y: number): number {
+    let mask = 0;
+    const n = Math.min(this.rules.length, 32);
+    for (let r = 0; r < n; r++) {
+      const of = this.blockOf[r].data;
+      const bx = of[x];
+      if (bx >= 0 && bx === of[y] && !this.isOversized(r, bx)) mask |= 1 << r;
+    }
+    return mask;
   }
 
   /** Rows sharing a (not oversized) block with `row` under any rule. */

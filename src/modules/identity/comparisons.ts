@@ -731,6 +731,8 @@ function dobComparison(): Comparison {
  * another provider is no level of its own: john.smith@ at two providers is as often two John Smiths, and names
  * are already compared.
  */
+const DIGITS = /\d+/g;
+
 function emailComparison(): Comparison {
   return {
     name: 'email',
@@ -749,7 +751,13 @@ function emailComparison(): Comparison {
       const sameUser = u[i] >= 0 && u[i] === u[j];
       const sameDomain = va.length - ata === vb.length - atb && va.endsWith(vb.slice(atb));
       if (sameUser && jaroWinklerAbove(va.slice(ata + 1), vb.slice(atb + 1), 0.88) >= 0.88) return 1;
-      if (sameDomain && jaroWinklerAbove(va.slice(0, ata), vb.slice(0, atb), 0.88) >= 0.88) return 1;
+      if (sameDomain) {
+        const ua = va.slice(0, ata);
+        const ub = vb.slice(0, atb);
+        // john.smith73@ and john.smith738@ are two numbered accounts, not a typo.
+        if (ua.replace(DIGITS, '') === ub.replace(DIGITS, '')) return 2;
+        if (jaroWinklerAbove(ua, ub, 0.88) >= 0.88) return 1;
+      }
       return 2;
     },
   };

@@ -25,6 +25,8 @@ export interface TrainingOptions {
   seed: number;
   /** Never let a probability fall below this (a level seen once must not carry infinite weight). */
   minProbability: number;
+  /** Blocked pairs looked at when counting per-comparison training sessions (evenly spread). */
+  maxTrainingPairs: number;
 }
 
 /** mulberry32: small, fast, seeded; the same data always trains the same model. */
@@ -140,9 +142,94 @@ function initialM(comparisons: Comparison[]): number[][] {
   });
 }
 
+interface EmResult {
+  m: number[][];
+  uBlocked: number[][];
+  lambda: number;
+  iterations: number;
+  converged: boolean;
+}
+
+interface EmOptions {
+  /** Hold m still (estimate u and lambda). */
+  fixedM?: boolean;
+  /** Hold u still at the given u (estimate m and lambda), as Splink does. */
+  fixedU?: boolean;
+  /** Comparisons in the likelihood (default all): a session leaves out the comparisons its rule blocked on. */
+  active?: boolean[];
+}
+
+/** log2 Bayes factor of each pattern under (m, u), over the active comparisons. */
+function activeLogBf(p: ComparisonPatterns, m: number[][], u: number[][], active: boolean[]): Float64Array {
+  const C = p.nComparisons;
+  const out = new Float64Array(p.nPatterns);
+  for (let k = 0; k < p.nPatterns; k++) {
+    let s = 0;
+    for (let c = 0; c < C; c++) {
+      if (!active[c]) continue;
+      const l = p.levels[k * C + c];
+      if (l >= 0) s += Math.log2(m[c][l] / u[c][l]);
+    }
+    out[k] = s;
+  }
+  return out;
+}
+
+/** Two-class EM over pattern counts. */
+function runEm(p: ComparisonPatterns, counts: Float64Array, comparisons: Comparison[], m0: number[][], u0: number[][], opts: TrainingOptions, em: EmOptions = {}): EmResult {
+  const floor = opts.minProbability;
+  const C = comparisons.length;
+  const active = em.active ?? comparisons.map(() => true);
+  let m = m0.map((row) => row.slice());
+  let uBlocked = u0.map((row) => row.slice());
+  let lambda = 0.3;
+  let iterations = 0;
+  let converged = false;
+  const match = new Float64Array(p.nPatterns);
+  const view: ComparisonPatterns = { ...p, counts };
+  for (; iterations < opts.maxIterations && !converged; iterations++) {
+    const bf = activeLogBf(view, m, uBlocked, active);
+    let matched = 0;
+    let total = 0;
+    for (let k = 0; k < p.nPatterns; k++) {
+      match[k] = counts[k] * posterior(bf[k], lambda);
+      matched += match[k];
+      total += counts[k];
+    }
+    if (total === 0) break;
+    const nextM = em.fixedM ? m : levelDistribution(view, comparisons, (k) => match[k], floor);
+    const nextU = em.fixedU ? uBlocked : levelDistribution(view, comparisons, (k) => counts[k] - match[k], floor);
+    const nextLambda = Math.min(Math.max(matched / total, 1e-9), 1 - 1e-9);
+    let delta = Math.abs(nextLambda - lambda);
+    for (let c = 0; c < C; c++) {
+      if (!active[c]) continue;
+      for (let l = 0; l < m[c].length; l++) delta = Math.max(delta, Math.abs(nextM[c][l] - m[c][l]), Math.abs(nextU[c][l] - uBlocked[c][l]));
+    }
+    m = nextM;
+    uBlocked = nextU;
+    lambda = nextLambda;
+    converged = delta < opts.tolerance;
+  }
+  return { m, uBlocked, lambda, iterations, converged };
+}
+
+/** Blocked pairs found by one blocking rule, as pattern counts, and the comparisons that rule blocked on. */
+export interface TrainingSession {
+  counts: Float64Array;
+  /** Per comparison: true when the rule's key uses its fields (left out of this session's likelihood). */
+  excluded: boolean[];
+}
+
 /**
- * Train m by EM over the blocked pairs' patterns and u from random pairs (Splink's recipe), then correct u for
- * the few true matches a random sample contains.
+ * Train the model without labels, as Splink does:
+ * - u from random comparable pairs, then corrected for the few true matches such a sample holds;
+ * - m by EM sessions, one per blocking rule, each over the pairs that rule found, with u held at the random-pair
+ *   u and the rule's own comparisons left out of the likelihood (those pairs agree there by construction). A
+ *   comparison's m is the average over the sessions that did not block on it, weighted by their matches. EM over
+ *   all blocked pairs at once learns "same name" instead of "same person" once namesakes outnumber duplicates
+ *   (measured on the synthetic population: pairwise precision 0.82 at 300,000 records);
+ * - lambda by a last EM over all blocked pairs with m held (non-matches get their own u: inside blocks they agree
+ *   far more than random pairs do); the prior over all comparable pairs follows from it.
  */
 export function trainModel(
   t: PersonTable,
@@ -151,47 +238,46 @@ export function trainModel(
   blockedPairs: number,
   opts: TrainingOptions,
   uniqueSource?: Uint8Array,
+  sessions?: TrainingSession[],
 ): FellegiSunterModel {
   const floor = opts.minProbability;
+  const C = comparisons.length;
   const sample = sampleRandomPairs(t, opts.uSamplePairs, opts.seed, uniqueSource);
   const random = comparePairs(t, comparisons, sample.a, sample.b);
   let u = levelDistribution(random, comparisons, (k) => random.counts[k], floor);
-  let m = initialM(comparisons);
-  // Within the blocked set non-matches agree far more often than random pairs do, so EM gets its own u for
-  // them; the random-pair u is what scoring uses (the prior then refers to all comparable pairs).
-  let uBlocked = u.map((row) => row.slice());
-  let lambda = 0.3;
-  let iterations = 0;
-  let converged = false;
-  const C = comparisons.length;
-  const match = new Float64Array(blocked.nPatterns);
-  for (; iterations < opts.maxIterations && !converged; iterations++) {
-    const bf = patternLogBf(blocked, m, uBlocked);
-    let matched = 0;
-    let total = 0;
-    for (let k = 0; k < blocked.nPatterns; k++) {
-      match[k] = blocked.counts[k] * posterior(bf[k], lambda);
-      matched += match[k];
-      total += blocked.counts[k];
+  const all = runEm(blocked, blocked.counts, comparisons, initialM(comparisons), u, opts);
+  let m = all.m.map((row) => row.slice());
+  let iterations = all.iterations;
+  let converged = all.converged;
+  if (sessions?.length) {
+    const sums = comparisons.map((c) => new Array<number>(c.levels.length).fill(0));
+    const weights = new Array<number>(C).fill(0);
+    for (const session of sessions) {
+      let total = 0;
+      for (let k = 0; k < session.counts.length; k++) total += session.counts[k];
+      if (total < 200) continue;
+      const active = session.excluded.map((x) => !x);
+      const run = runEm(blocked, session.counts, comparisons, initialM(comparisons), u, opts, { fixedU: true, active });
+      iterations = Math.max(iterations, run.iterations);
+      converged &&= run.converged;
+      const matched = run.lambda * total;
+      for (let c = 0; c < C; c++) {
+        if (!active[c]) continue;
+        weights[c] += matched;
+        for (let l = 0; l < sums[c].length; l++) sums[c][l] += matched * run.m[c][l];
+      }
     }
-    const nextM = levelDistribution(blocked, comparisons, (k) => match[k], floor);
-    const nextU = levelDistribution(blocked, comparisons, (k) => blocked.counts[k] - match[k], floor);
-    const nextLambda = Math.min(Math.max(matched / total, 1e-9), 1 - 1e-9);
-    let delta = Math.abs(nextLambda - lambda);
-    for (let c = 0; c < C; c++) for (let l = 0; l < m[c].length; l++) delta = Math.max(delta, Math.abs(nextM[c][l] - m[c][l]));
-    m = nextM;
-    uBlocked = nextU;
-    lambda = nextLambda;
-    converged = delta < opts.tolerance;
+    m = m.map((row, c) => (weights[c] > 0 ? sums[c].map((x) => x / weights[c]) : row));
   }
+  const final = sessions?.length ? runEm(blocked, blocked.counts, comparisons, m, all.uBlocked, opts, { fixedM: true }) : all;
+  const lambda = final.lambda;
   const comparable = comparablePairs(t, uniqueSource);
-  let prior = Math.min(Math.max((lambda * blockedPairs) / comparable, 1e-12), 0.5);
+  const prior = Math.min(Math.max((lambda * blockedPairs) / comparable, 1e-12), 0.5);
   // The random sample holds ~prior x sample true matches; weight each sampled pattern by P(non-match).
   for (let pass = 0; pass < 2; pass++) {
     const bf = patternLogBf(random, m, u);
     u = levelDistribution(random, comparisons, (k) => random.counts[k] * (1 - posterior(bf[k], prior)), floor);
   }
-  prior = Math.min(Math.max((lambda * blockedPairs) / comparable, 1e-12), 0.5);
   return {
     comparisons: comparisons.map((c) => ({ name: c.name, levels: c.levels.map((l) => l.label) })),
     m,

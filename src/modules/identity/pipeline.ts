@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { BlockIndex, blockingRecall, type CandidatePairs, type SkippedBlock } from './blocking.js';
 import { assignClusterIds, clusterRecords, type ClusterEdges } from './cluster.js';
-import { comparePairs, PersonTable, type ResolveRecord } from './comparisons.js';
+import { comparePairs, PersonTable, type ComparisonPatterns, type ResolveRecord } from './comparisons.js';
 import { deterministicLinks, dobClearlyDiffers, type DeterministicLinks } from './deterministic.js';
-import { trainModel, type FellegiSunterModel } from './em.js';
+import { trainModel, type FellegiSunterModel, type TrainingSession } from './em.js';
 import { probabilityOf, Scorer, weightOf, type MatchExplanation } from './score.js';
 import { defaultSettings, type ResolutionSettings } from './settings.js';
 
@@ -93,6 +93,27 @@ export interface ResolverState {
   clusterIdOf: string[];
   /** Rows per cluster id. */
   rowsOf: Map<string, number[]>;
+}
+
+/**
+ * One EM session per blocking rule (the first 32): pattern counts of the blocked pairs that rule holds (at most
+ * `maxTrainingPairs` pairs looked at, evenly spread), and the comparisons the rule blocked on.
+ */
+function trainingSessions(index: BlockIndex, settings: ResolutionSettings, pairs: CandidatePairs, patterns: ComparisonPatterns): TrainingSession[] {
+  const rules = index.rules.slice(0, 32);
+  const counts = rules.map(() => new Float64Array(patterns.nPatterns));
+  const n = pairs.a.length;
+  const step = Math.max(1, Math.ceil(n / settings.training.maxTrainingPairs));
+  for (let p = 0; p < n; p += step) {
+    let mask = index.ruleMask(pairs.a[p], pairs.b[p]);
+    const k = patterns.patternOf[p];
+    while (mask) {
+      const r = 31 - Math.clz32(mask);
+      counts[r][k]++;
+      mask &= ~(1 << r);
+    }
+  }
+  return rules.map((rule, r) => ({ counts: counts[r], excluded: settings.comparisons.map((c) => rule.uses.includes(c.name)) }));
 }
 
 /** Whether a trained model's comparisons and levels are exactly those of the settings. */
@@ -201,7 +222,7 @@ export function resolve(records: readonly ResolveRecord[], options: ResolveOptio
 
   // A stored model is reused only if it was trained on these comparisons and levels (settings change over time).
   const reuse = options.model && modelFits(options.model, settings) ? options.model : undefined;
-  const model = reuse ?? trainModel(table, settings.comparisons, patterns, pairs.a.length, settings.training, unique);
+  const model = reuse ?? trainModel(table, settings.comparisons, patterns, pairs.a.length, settings.training, unique, trainingSessions(index, settings, pairs, patterns));
   lap('training');
 
   const scorer = new Scorer(model, settings.comparisons, table);
