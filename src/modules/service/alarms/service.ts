@@ -20,6 +20,7 @@ export type AlarmRow = typeof serviceAlarms.$inferSelect;
 export interface AlarmRunResult {
   customers: number;
   complaintsChecked: number;
+  offersChecked: number;
   raised: Record<string, number>;
   newAlarms: number;
   resolved: number;
@@ -40,11 +41,12 @@ export class AlarmService {
   async run(tenantId: string, opts: { now?: Date; chunkSize?: number } = {}, progress?: (done: number, total?: number | null) => Promise<void> | void, signal?: AbortSignal): Promise<AlarmRunResult> {
     const started = performance.now();
     const now = opts.now ?? new Date();
-    const chunkSize = opts.chunkSize ?? 10_000;
+    const chunkSize = opts.chunkSize ?? 5000;
     const cfg = await this.ctx.settings.alarmSettings(tenantId);
     const divisionNames = new Map((await this.db.query<{ id: string; name: string }>(`SELECT id, name FROM divisions WHERE tenant_id = $1`, [tenantId])).map((d) => [d.id, d.name]));
-    const [{ n: total }] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM golden_customers WHERE tenant_id = $1 AND status = 'active'`, [tenantId]);
-    const result: AlarmRunResult = { customers: 0, complaintsChecked: 0, raised: Object.fromEntries(ALARM_KINDS.map((k) => [k, 0])), newAlarms: 0, resolved: 0, chunks: 0, seconds: 0 };
+    // An estimate is enough for a progress bar, and an exact count of a million rows would hold the database for seconds.
+    const [{ n: total }] = await this.db.query<{ n: number }>(`SELECT greatest(reltuples, 0)::int AS n FROM pg_class WHERE oid = 'golden_customers'::regclass`);
+    const result: AlarmRunResult = { customers: 0, complaintsChecked: 0, offersChecked: 0, raised: Object.fromEntries(ALARM_KINDS.map((k) => [k, 0])), newAlarms: 0, resolved: 0, chunks: 0, seconds: 0 };
     await progress?.(0, total);
 
     let after = NO_DIVISION;
@@ -64,13 +66,25 @@ export class AlarmService {
         const c = contacts.get(id);
         alarms.push(...customerAlarms({ customerId: id, tier, lastContactAt: c?.at ?? null, lastContactWhat: c?.what ?? null, trend }, cfg, now));
       }
-      for (const o of await this.offerConflicts(tenantId, ids)) {
-        alarms.push(offerConflictAlarm({ ...o, offerDivision: divisionNames.get(o.offerDivision) ?? 'A division', heldDivisions: o.heldDivisions.map((d) => divisionNames.get(d) ?? d) }));
-      }
       await this.upsert(tenantId, alarms, now, result);
       result.customers += ids.length;
       result.chunks += 1;
       await progress?.(result.customers, total);
+      await yieldToEventLoop();
+    }
+
+    // Offers are few among the accounts, so this pass is driven from the offers, not from every customer.
+    let afterOffer = NO_DIVISION;
+    for (;;) {
+      if (signal?.aborted) return this.finish(result, started);
+      const offers = await this.offerConflicts(tenantId, afterOffer, chunkSize);
+      if (!offers.length) break;
+      afterOffer = offers[offers.length - 1].offerAccountId;
+      const alarms = offers
+        .filter((o) => o.heldProducts.length > 0)
+        .map((o) => offerConflictAlarm({ ...o, offerDivision: divisionNames.get(o.offerDivision) ?? 'A division', heldDivisions: o.heldDivisions.map((d) => divisionNames.get(d) ?? d) }));
+      await this.upsert(tenantId, alarms, now, result);
+      result.offersChecked += offers.length;
       await yieldToEventLoop();
     }
 
@@ -106,18 +120,31 @@ export class AlarmService {
   private async lastContacts(tenantId: string, ids: string[]): Promise<Map<string, { at: Date; what: string }>> {
     const out = new Map<string, { at: Date; what: string }>();
     if (!ids.length) return out;
+    // Driven from the chunk's ids (unnest) so every step is an index probe: the last meaningful contact per
+    // source record (interactions_record_time_idx, newest first) and the newest case per customer.
     const [interactions, raised] = await Promise.all([
       this.db.query<{ customer_id: string; at: Date; touch_point: string }>(
-        `SELECT DISTINCT ON (l.customer_id) l.customer_id, i.occurred_at AS at, i.touch_point
-           FROM customer_links l JOIN interactions i ON i.tenant_id = l.tenant_id AND i.source_record_id = l.source_record_id
-          WHERE l.tenant_id = $1 AND l.customer_id = ANY($2::uuid[]) AND (i.direction = 'inbound' OR i.touch_point = ANY($3::text[]))
-          ORDER BY l.customer_id, i.occurred_at DESC`,
+        `SELECT c.id AS customer_id, x.at, x.touch_point
+           FROM unnest($2::uuid[]) AS c(id)
+           JOIN customer_links l ON l.tenant_id = $1 AND l.customer_id = c.id
+           CROSS JOIN LATERAL (
+             SELECT i.occurred_at AS at, i.touch_point FROM interactions i
+              WHERE i.tenant_id = $1 AND i.source_record_id = l.source_record_id AND (i.direction = 'inbound' OR i.touch_point = ANY($3::text[]))
+              ORDER BY i.occurred_at DESC LIMIT 1) x`,
         [tenantId, ids, [...MEANINGFUL_OUTBOUND]],
       ),
-      this.db.query<{ customer_id: string; at: Date }>(`SELECT customer_id, max(opened_at) AS at FROM cases WHERE tenant_id = $1 AND customer_id = ANY($2::uuid[]) GROUP BY customer_id`, [tenantId, ids]),
+      this.db.query<{ customer_id: string; at: Date | null }>(
+        `SELECT c.id AS customer_id, (SELECT max(k.opened_at) FROM cases k WHERE k.tenant_id = $1 AND k.customer_id = c.id) AS at FROM unnest($2::uuid[]) AS c(id)`,
+        [tenantId, ids],
+      ),
     ]);
-    for (const r of interactions) out.set(r.customer_id, { at: new Date(r.at), what: r.touch_point.replace('_', ' ') });
+    for (const r of interactions) {
+      const at = new Date(r.at);
+      const known = out.get(r.customer_id);
+      if (!known || known.at < at) out.set(r.customer_id, { at, what: r.touch_point.replace('_', ' ') });
+    }
     for (const r of raised) {
+      if (!r.at) continue;
       const at = new Date(r.at);
       const known = out.get(r.customer_id);
       if (!known || known.at < at) out.set(r.customer_id, { at, what: 'a case' });
@@ -125,20 +152,29 @@ export class AlarmService {
     return out;
   }
 
-  /** Offers (accounts with status 'offered') in a product category the customer already holds open, in any division. */
-  private offerConflicts(tenantId: string, ids: string[]) {
+  /**
+   * The next offers (accounts with status 'offered', in id order) with the products of the same category the
+   * customer already holds open in any division; an offer without such products comes back with empty lists.
+   */
+  private offerConflicts(tenantId: string, after: string, limit: number) {
     return this.db.query<{ customerId: string; offerAccountId: string; offerProduct: string; offerDivision: string; category: string; heldProducts: string[]; heldDivisions: string[] }>(
-      `SELECT l.customer_id AS "customerId", o.id AS "offerAccountId", po.name AS "offerProduct", o.division_id AS "offerDivision", po.category,
-              array_agg(DISTINCT ph.name ORDER BY ph.name) AS "heldProducts", array_agg(DISTINCT h.division_id::text) AS "heldDivisions"
-         FROM customer_links l
-         JOIN accounts o ON o.tenant_id = l.tenant_id AND o.source_record_id = l.source_record_id AND o.status = 'offered'
-         JOIN products po ON po.tenant_id = o.tenant_id AND po.id = o.product_id
-         JOIN customer_links l2 ON l2.tenant_id = l.tenant_id AND l2.customer_id = l.customer_id
-         JOIN accounts h ON h.tenant_id = l2.tenant_id AND h.source_record_id = l2.source_record_id AND h.status = 'open'
-         JOIN products ph ON ph.tenant_id = h.tenant_id AND ph.id = h.product_id AND ph.category = po.category
-        WHERE l.tenant_id = $1 AND l.customer_id = ANY($2::uuid[])
-        GROUP BY l.customer_id, o.id, po.name, o.division_id, po.category`,
-      [tenantId, ids],
+      `WITH offers AS MATERIALIZED (
+         SELECT o.id AS offer_id, o.division_id, l.customer_id, po.name, po.category
+           FROM accounts o
+           JOIN customer_links l ON l.tenant_id = o.tenant_id AND l.source_record_id = o.source_record_id
+           JOIN products po ON po.tenant_id = o.tenant_id AND po.id = o.product_id
+          WHERE o.tenant_id = $1 AND o.status = 'offered' AND o.id > $2
+          ORDER BY o.id LIMIT $3)
+       SELECT f.customer_id AS "customerId", f.offer_id AS "offerAccountId", f.name AS "offerProduct", f.division_id AS "offerDivision", f.category,
+              coalesce(array_agg(DISTINCT ph.name ORDER BY ph.name) FILTER (WHERE ph.id IS NOT NULL), '{}') AS "heldProducts",
+              coalesce(array_agg(DISTINCT h.division_id::text) FILTER (WHERE ph.id IS NOT NULL), '{}') AS "heldDivisions"
+         FROM offers f
+         LEFT JOIN customer_links l2 ON l2.tenant_id = $1 AND l2.customer_id = f.customer_id
+         LEFT JOIN accounts h ON h.tenant_id = $1 AND h.source_record_id = l2.source_record_id AND h.status = 'open'
+         LEFT JOIN products ph ON ph.tenant_id = $1 AND ph.id = h.product_id AND ph.category = f.category
+        GROUP BY f.customer_id, f.offer_id, f.name, f.division_id, f.category
+        ORDER BY f.offer_id`,
+      [tenantId, after, limit],
     );
   }
 
