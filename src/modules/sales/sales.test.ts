@@ -223,6 +223,21 @@ describe('quotes, approval and acceptance', () => {
     expect((await call('GET', `/quotes/${q.id}`)).json().status).toBe('open');
   });
 
+  it('refuses an order priced on a list that has since been ended, naming the list', async () => {
+    const today = toIsoDate(new Date());
+    const created = await call('POST', '/price-lists', { divisionId: demo.divisionId, code: 'SHORT-LIST', name: 'Promotion', currency: 'USD', validFrom: '2020-01-01', validTo: addBusinessDays(today, 300), items: [{ product: 'COMMISSIONING', basePrice: 700, floorPrice: 600 }] });
+    expect(created.statusCode).toBe(201);
+    const q = (await call('POST', '/quotes', quoteBody({ priceList: 'SHORT-LIST', lines: [{ product: 'COMMISSIONING', quantity: 1 }] }))).json();
+    expect(q.current.document.lines[0].unitPrice).toBe(700);
+    const yesterday = addBusinessDays(today, -1);
+    expect((await call('PATCH', '/price-lists/SHORT-LIST', { validTo: yesterday })).statusCode).toBe(200);
+    const orders = await count('sales_orders');
+    const res = await call('POST', `/quotes/${q.id}/accept`, { version: 1 });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().detail).toBe(`price list SHORT-LIST expired on ${yesterday}; revise the quote to reprice it on a current list`);
+    expect(await count('sales_orders')).toBe(orders);
+  });
+
   it('keeps quotes within the divisions a person serves', async () => {
     const q = (await call('POST', '/quotes', quoteBody(), agent)).json();
     expect((await call('GET', `/quotes/${q.id}`, undefined, outsider)).statusCode).toBe(404);
