@@ -87,7 +87,7 @@ bare.get('/list', async (req) => {
 });
 bare.get('/search', async (req) => {
   const q = (req.query as { q: string }).q;
-  return db.query("SELECT * FROM golden_customers WHERE tenant_id = $1 AND status = 'active' AND $2 <% search_name ORDER BY $2 <<-> search_name, id LIMIT 20", [DEFAULT_TENANT, q]);
+  return db.query("SELECT * FROM golden_customers WHERE tenant_id = $1 AND status = 'active' AND $2 <% search_name ORDER BY $2 <<-> search_name LIMIT 20", [DEFAULT_TENANT, q]);
 });
 const bareUrl = await bare.listen({ port: 0, host: '127.0.0.1' });
 

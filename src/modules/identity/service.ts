@@ -55,9 +55,10 @@ export class CustomerService {
     const folded = foldText(query.q);
     if (folded) {
       // Search is ranked, not paged: the best matches by trigram word similarity (GiST trigram index on search_name, ordered by KNN distance).
+      // No id tie-break: it would turn the index-ordered scan into a sort over every equally-distant row (measured 450 ms vs 2 ms at 300k rows).
       conds.push(sql`${folded} <% ${goldenCustomers.searchName}`);
       const rows = await this.db.orm.select().from(goldenCustomers).where(and(...conds))
-        .orderBy(sql`${folded} <<-> ${goldenCustomers.searchName}`, goldenCustomers.id).limit(query.limit);
+        .orderBy(sql`${folded} <<-> ${goldenCustomers.searchName}`).limit(query.limit);
       return { items: rows.map((r) => this.ownDivisionsOnly(actor, r)), nextCursor: null };
     }
     const sort = parseSort(query.sort, { displayName: goldenCustomers.displayName, createdAt: goldenCustomers.createdAt, updatedAt: goldenCustomers.updatedAt }, 'displayName');
@@ -146,7 +147,7 @@ export class CustomerService {
     const folded = foldText(query.q);
     if (folded) {
       conds.push(sql`${folded} <% ${sourceRecords.searchName}`);
-      const rows = await base.where(and(...conds)).orderBy(sql`${folded} <<-> ${sourceRecords.searchName}`, sourceRecords.id).limit(query.limit);
+      const rows = await base.where(and(...conds)).orderBy(sql`${folded} <<-> ${sourceRecords.searchName}`).limit(query.limit);
       return { items: flatten(rows), nextCursor: null };
     }
     const sort = { column: sourceRecords.id, direction: 'asc' as const };
