@@ -49,9 +49,11 @@ type Success<R> = R extends { 200: { content: { 'application/json': infer T } } 
   ? T
   : R extends { 201: { content: { 'application/json': infer T } } }
     ? T
-    : R extends { 204: unknown }
-      ? null
-      : unknown;
+    : R extends { 202: { content: { 'application/json': infer T } } }
+      ? T
+      : R extends { 204: unknown }
+        ? null
+        : unknown;
 export type ResponseOf<P extends keyof paths, M extends Method> = Operation<P, M> extends { responses: infer R } ? Success<R> : never;
 
 type Optional<K extends string, T> = [T] extends [never] ? { [k in K]?: never } : { [k in K]: T };
@@ -87,9 +89,13 @@ class ApiClient {
   patch<P extends PathsWith<'patch'>>(path: P, ...opts: OptionalArgs<P, 'patch'>) {
     return this.request(path, 'patch', opts[0]);
   }
+  /** A multipart/form-data upload (a file import): the browser writes the content type and its boundary. */
+  postForm<P extends PathsWith<'post'>>(path: P, form: FormData, opts?: { signal?: AbortSignal }) {
+    return this.request(path, 'post', { ...opts, form } as unknown as RequestOptions<P, 'post'>);
+  }
 
   async request<P extends keyof paths, M extends Method>(path: P, method: M, opts?: RequestOptions<P, M>): Promise<ResponseOf<P, M>> {
-    const o = (opts ?? {}) as { query?: Record<string, unknown>; path?: Record<string, string>; body?: unknown; signal?: AbortSignal };
+    const o = (opts ?? {}) as { query?: Record<string, unknown>; path?: Record<string, string>; body?: unknown; form?: FormData; signal?: AbortSignal };
     const url = buildUrl(path, o.path, o.query);
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (o.body !== undefined) headers['content-type'] = 'application/json';
@@ -99,7 +105,7 @@ class ApiClient {
       res = await fetch(url, {
         method: method.toUpperCase(),
         headers,
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        body: o.form ?? (o.body === undefined ? undefined : JSON.stringify(o.body)),
         credentials: 'same-origin',
         signal: o.signal,
       });

@@ -3196,6 +3196,8 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /** @description One row per period and division */
+                    byDivision?: "true" | "false";
                     divisionId?: string;
                     from: string;
                     interval?: "week" | "month" | "quarter" | "all";
@@ -7325,6 +7327,8 @@ export interface components {
             from: string;
             interval: string;
             periods: {
+                /** @description With byDivision=true, the division; otherwise null (all divisions together) */
+                divisionId: string | null;
                 orders: {
                     accepted: number;
                     customShare: number | null;
@@ -7373,6 +7377,8 @@ export interface components {
             from: string;
             interval: string;
             periods: {
+                /** @description With byDivision=true, the division; otherwise null (all divisions together) */
+                divisionId: string | null;
                 orders: {
                     accepted: number;
                     customShare: number | null;

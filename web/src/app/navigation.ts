@@ -17,7 +17,6 @@ export const SECTIONS: Section[] = [
     path: '/identity',
     label: 'Identity',
     icon: IconFingerprint,
-    comingWith: 'identity resolution',
     purpose: 'Import division records, review probable matches, and merge or split golden customers with the evidence for each link.',
   },
   {

@@ -22,6 +22,15 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/customers" replace /> },
       { path: 'customers', lazy: () => import('../pages/CustomersPage').then((m) => ({ Component: m.CustomersPage })) },
       { path: 'customers/:id', lazy: () => import('../pages/CustomerPage').then((m) => ({ Component: m.CustomerPage })) },
+      {
+        path: 'identity',
+        lazy: () => import('../pages/IdentityPage').then((m) => ({ Component: m.IdentityPage })),
+        children: [
+          { index: true, element: <Navigate to="review" replace /> },
+          { path: 'review', lazy: () => import('../pages/IdentityReviewPage').then((m) => ({ Component: m.IdentityReviewPage })) },
+          { path: 'import', lazy: () => import('../pages/IdentityImportPage').then((m) => ({ Component: m.IdentityImportPage })) },
+        ],
+      },
       ...SECTIONS.filter((s) => s.comingWith).map((section) => ({
         path: section.path.slice(1),
         lazy: () => import('../pages/ComingSoonPage').then((m) => ({ Component: () => <m.ComingSoonPage section={section} /> })),

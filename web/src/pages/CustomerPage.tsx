@@ -7,6 +7,7 @@ import { ProfileCard } from '../features/customers/components/ProfileCard';
 import { SourceRecordsPanel } from '../features/customers/components/SourceRecordsPanel';
 import { ProductsPanel } from '../features/customers/components/ProductsPanel';
 import { InsightsPanel } from '../features/customers/components/InsightsPanel';
+import { CustomerHistoryPanel, UndoLastMerge, splitActionFor } from '../features/identity/components/CustomerIdentity';
 import { InteractionTimeline } from '../features/interactions/components/InteractionTimeline';
 import { TIMELINE_PAGE_SIZE } from '../features/interactions/queries';
 import { useDivisions } from '../features/org/divisions';
@@ -84,6 +85,7 @@ export function CustomerPage() {
           {c.divisionIds.map((d) => (
             <DivisionBadge key={d} id={d} directory={directory} size="md" />
           ))}
+          <UndoLastMerge customerId={c.id} groups={sourceRecordsByDivision} />
         </Group>
       </Group>
 
@@ -94,11 +96,12 @@ export function CustomerPage() {
           <ProfileCard customer={c} groups={sourceRecordsByDivision} directory={directory} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
-          <SourceRecordsPanel groups={sourceRecordsByDivision} hiddenElsewhere={elsewhere.sourceRecords} directory={directory} />
+          <SourceRecordsPanel groups={sourceRecordsByDivision} hiddenElsewhere={elsewhere.sourceRecords} directory={directory} recordAction={splitActionFor(c)} />
         </Grid.Col>
       </Grid>
       <ProductsPanel holdings={holdings} hiddenElsewhere={elsewhere.holdings} directory={directory} />
       <InteractionTimeline customerId={c.id} divisionIds={c.divisionIds} directory={directory} firstPage={timeline} />
+      <CustomerHistoryPanel customerId={c.id} groups={sourceRecordsByDivision} />
     </Stack>
   );
 }

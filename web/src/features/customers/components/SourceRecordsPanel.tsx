@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useLocation } from 'react-router-dom';
 import type { DivisionRecords, RecordOf360 } from '../../../api/types';
@@ -25,7 +25,18 @@ function linkLabel(link: RecordOf360['link']): string {
 }
 
 /** What each division's own system says about this customer, side by side: the silos the golden record unites. */
-export function SourceRecordsPanel({ groups, hiddenElsewhere, directory }: { groups: DivisionRecords[]; hiddenElsewhere: number; directory: DivisionDirectory }) {
+export function SourceRecordsPanel({
+  groups,
+  hiddenElsewhere,
+  directory,
+  recordAction,
+}: {
+  groups: DivisionRecords[];
+  hiddenElsewhere: number;
+  directory: DivisionDirectory;
+  /** An action shown on each record (identity's "Not this person"). */
+  recordAction?: (record: RecordOf360) => ReactNode;
+}) {
   const { hash } = useLocation();
   const total = groups.reduce((n, g) => n + g.records.length, 0);
   useEffect(() => {
@@ -74,6 +85,11 @@ export function SourceRecordsPanel({ groups, hiddenElsewhere, directory }: { gro
                       <Fact label="Phone" value={r.phone ? formatPhone(r.phone) : null} />
                       <Fact label="Address" value={[r.addressLine1, r.locality, r.postcode].filter(Boolean).join(', ') || null} />
                     </dl>
+                    {recordAction && (
+                      <Group justify="flex-end" mt={4}>
+                        {recordAction(r)}
+                      </Group>
+                    )}
                   </Paper>
                 ))}
               </Stack>
