@@ -97,7 +97,7 @@ const existingMatches = batch.filter((s, k) => k >= Math.floor(batchSize / 2) &&
 let existingFound = 0;
 for (let k = Math.floor(batchSize / 2); k < batch.length; k++) {
   const cid = result.state.clusterIdOf[result.state.table.rowById.get(batchRecords[k].id)!];
-  const members = result.state.rowsOf.get(cid) ?? [];
+  const members = (cid && result.state.rowsOf.get(cid)) || [];
   if (members.some((row) => row < records.length && truth[row] === String(batch[k].truth))) existingFound++;
 }
 

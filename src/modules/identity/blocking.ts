@@ -162,11 +162,12 @@ class SharedIds {
   of(column: { values: string[] }, code: number, tag: string, derive: (v: string) => string = (v) => v): number {
     let cache = this.byColumn.get(tag);
     if (!cache) this.byColumn.set(tag, (cache = []));
-    let id = cache[code];
-    if (id === undefined) {
+    let id = code < cache.length ? cache[code] : -1;
+    if (id < 0) {
       const key = derive(column.values[code]);
       id = this.ids.get(key) ?? this.ids.size;
       this.ids.set(key, id);
+      while (cache.length <= code) cache.push(-1);
       cache[code] = id;
     }
     return id;

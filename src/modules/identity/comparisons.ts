@@ -379,6 +379,7 @@ class FormCache {
   private readonly family = new Map<string, Forms>();
   private readonly place = new Map<string, string | null>();
   private readonly street = new Map<string, string | null>();
+  private readonly regions = new Map<string, string | null>();
 
   givenForms(raw: string | null): Forms {
     if (!raw) return [null, null, null];
@@ -407,6 +408,13 @@ class FormCache {
     if (!raw) return null;
     let f = this.place.get(raw);
     if (f === undefined) this.place.set(raw, (f = compact(foldText(raw)) || null));
+    return f;
+  }
+
+  region(raw: string | null): string | null {
+    if (!raw) return null;
+    let f = this.regions.get(raw);
+    if (f === undefined) this.regions.set(raw, (f = foldText(raw) || null));
     return f;
   }
 
@@ -440,7 +448,7 @@ function matchingForms(p: NormalisedPerson, cache: FormCache): Forms {
     p.streetNumber ? p.streetNumber.toLowerCase().replace(/[^a-z0-9]/g, '') || null : null,
     cache.address(p.addressLine1, 1),
     cache.address(p.addressLine2, 2),
-    p.region ? foldText(p.region) || null : null,
+    cache.region(p.region),
   ];
 }
 
@@ -532,6 +540,8 @@ export class PersonTable {
       const first = this.columns.given.values[code];
       const word = this.records[row] ? nameKey(this.records[row].person.givenName).split(' ')[0] : first;
       g = Int32Array.from(nameGroups(word).map((name) => this.columns.givenCanon.code(name)));
+      // Pad rather than write past the end: a sparse write would turn the array into a hash table.
+      while (this.groupCache.length <= code) this.groupCache.push(undefined);
       this.groupCache[code] = g;
     }
     return g;

@@ -175,6 +175,17 @@ function activeLogBf(p: ComparisonPatterns, m: number[][], u: number[][], active
   return out;
 }
 
+/** The patterns with a non-zero count: a session's pairs hold a fraction of all patterns. */
+function onlyPresent(p: ComparisonPatterns, counts: Float64Array): ComparisonPatterns {
+  const C = p.nComparisons;
+  const keep: number[] = [];
+  for (let k = 0; k < p.nPatterns; k++) if (counts[k] > 0) keep.push(k);
+  if (keep.length === p.nPatterns) return { ...p, counts };
+  const levels = new Int8Array(keep.length * C);
+  keep.forEach((k, i) => levels.set(p.levels.subarray(k * C, k * C + C), i * C));
+  return { patternOf: p.patternOf, levels, counts: Float64Array.from(keep, (k) => counts[k]), nPatterns: keep.length, nComparisons: C };
+}
+
 /** Two-class EM over pattern counts. */
 function runEm(p: ComparisonPatterns, counts: Float64Array, comparisons: Comparison[], m0: number[][], u0: number[][], opts: TrainingOptions, em: EmOptions = {}): EmResult {
   const floor = opts.minProbability;
@@ -185,13 +196,14 @@ function runEm(p: ComparisonPatterns, counts: Float64Array, comparisons: Compari
   let lambda = 0.3;
   let iterations = 0;
   let converged = false;
-  const match = new Float64Array(p.nPatterns);
-  const view: ComparisonPatterns = { ...p, counts };
+  const view = onlyPresent(p, counts);
+  counts = view.counts;
+  const match = new Float64Array(view.nPatterns);
   for (; iterations < opts.maxIterations && !converged; iterations++) {
     const bf = activeLogBf(view, m, uBlocked, active);
     let matched = 0;
     let total = 0;
-    for (let k = 0; k < p.nPatterns; k++) {
+    for (let k = 0; k < view.nPatterns; k++) {
       match[k] = counts[k] * posterior(bf[k], lambda);
       matched += match[k];
       total += counts[k];

@@ -89,8 +89,8 @@ export interface ResolverState {
   model: FellegiSunterModel;
   scorer: Scorer;
   uniqueSources: string[];
-  /** Cluster id per row. */
-  clusterIdOf: string[];
+  /** Cluster id per row (undefined until a run has placed the row). */
+  clusterIdOf: (string | undefined)[];
   /** Rows per cluster id. */
   rowsOf: Map<string, number[]>;
 }
@@ -283,6 +283,8 @@ function clusterAndReport(state: ResolverState, run: ScoredRun, rows: Int32Array
   if (previous) for (const r of rowList) { const p = previous.get(table.ids[r]); if (p !== undefined) previousIds.add(p); }
   const clusters: ResolvedCluster[] = groupRows.map((g, k) => ({ id: ids[k], records: g.map((r) => table.ids[r]) }));
   for (const c of clusters) previousIds.delete(c.id);
+  // Keep clusterIdOf a packed array: writing rows out of order into a short array turns it into a hash table.
+  while (state.clusterIdOf.length < table.size) state.clusterIdOf.push(undefined);
   // Record the new assignment in the state (the affected rows' old clusters are wholly inside rowList).
   for (const r of rowList) {
     const old = state.clusterIdOf[r];
@@ -315,7 +317,7 @@ function clusterAndReport(state: ResolverState, run: ScoredRun, rows: Int32Array
   for (const r of clustered.refused) refusedMerges[r.reason] = (refusedMerges[r.reason] ?? 0) + 1;
 
   const clusterOf = new Map<string, string>();
-  for (const r of rowList) clusterOf.set(table.ids[r], state.clusterIdOf[r]);
+  for (const r of rowList) clusterOf.set(table.ids[r], state.clusterIdOf[r]!);
 
   const stats: ResolveStats = {
     records: rowList.length,
@@ -346,8 +348,8 @@ function previousOf(state: ResolverState, rows: Int32Array): Map<string, string>
 }
 
 function reviewKey(state: ResolverState, a: string, b: string): string {
-  const ca = state.clusterIdOf[state.table.rowById.get(a)!];
-  const cb = state.clusterIdOf[state.table.rowById.get(b)!];
+  const ca = state.clusterIdOf[state.table.rowById.get(a)!] ?? '';
+  const cb = state.clusterIdOf[state.table.rowById.get(b)!] ?? '';
   return ca < cb ? `${ca}|${cb}` : `${cb}|${ca}`;
 }
 
