@@ -90,6 +90,9 @@ class RowMapper {
   private readonly nullValues: Set<string>;
   private readonly idColumn: ColumnPlan | undefined;
   seen = new SeenKeys();
+  /** For row-occurrence ids: row contents seen once, and how often those seen again have occurred so far. */
+  private readonly contents = new SeenKeys();
+  private readonly repeats = new Map<string, number>();
 
   constructor(
     private readonly mapping: BaseMapping,
@@ -123,7 +126,15 @@ class RowMapper {
       if (v !== null && typeof v !== 'string') return { field: this.idColumn!.column, reason: `expected text, found ${v.invalid}` };
       return (v ?? '').trim();
     }
-    if ('generate' in rule) return `h:${sha256(stableStringify(row.values)).slice(0, 32)}`;
+    if ('generate' in rule) {
+      const hash = sha256(stableStringify(row.values)).slice(0, 32);
+      if (rule.generate === 'row-hash') return `h:${hash}`;
+      // Identical rows can be genuine repeats (two equal purchases on one day): numbered in file order, each keeps
+      // its key on a re-import. Only contents that do repeat are counted in the Map; the rest cost a 64-bit hash.
+      const n = this.contents.addOrGet(hash, row.line) === 0 ? 1 : (this.repeats.get(hash) ?? 1) + 1;
+      if (n > 1) this.repeats.set(hash, n);
+      return `r:${hash}:${n}`;
+    }
     const parts: string[] = [];
     for (const column of rule.columns) {
       const v = this.text(row.values[column]);

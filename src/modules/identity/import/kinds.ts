@@ -1,6 +1,7 @@
 import { ValidationError } from '../../../core/errors.js';
 import type { BaseMapping } from './mapping.js';
 import { personsKind } from './persons.js';
+import { transactionsKind } from '../../economics/transactionsImport.js';
 
 /** Where an import writes: one division's source system. */
 export interface ImportTarget {
@@ -60,6 +61,7 @@ export interface ImportKind<M extends BaseMapping = BaseMapping, R = unknown> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const IMPORT_KINDS: Record<string, ImportKind<any, any>> = {
   persons: personsKind,
+  transactions: transactionsKind,
 };
 
 export const IMPORT_KIND_NAMES = Object.keys(IMPORT_KINDS);

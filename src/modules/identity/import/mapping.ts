@@ -31,7 +31,7 @@ export interface ColumnTarget {
   transforms: Transform[];
 }
 
-export type ExternalIdRule = { columns: string[]; separator: string } | { generate: 'row-hash' };
+export type ExternalIdRule = { columns: string[]; separator: string } | { generate: 'row-hash' | 'row-occurrence' };
 
 /** What the generic importer reads from every mapping, whatever its kind. */
 export interface BaseMapping {
@@ -82,7 +82,7 @@ export function baseMappingShape<F extends string>(fields: readonly [F, ...F[]])
     externalId: z
       .union([
         z.strictObject({ columns: z.array(columnName).min(1).max(10), separator: z.string().max(8).default(':') }),
-        z.strictObject({ generate: z.literal('row-hash') }),
+        z.strictObject({ generate: z.enum(['row-hash', 'row-occurrence']) }),
       ])
       .optional(),
   };
