@@ -133,6 +133,7 @@ export const cases = pgTable(
     foreignKey({ columns: [t.tenantId, t.ownerUserId], foreignColumns: [users.tenantId, users.id] }),
     foreignKey({ columns: [t.tenantId, t.queueTeamId], foreignColumns: [teams.tenantId, teams.id] }),
     index('cases_customer_idx').on(t.tenantId, t.customerId, t.openedAt),
+    index('cases_opened_idx').on(t.tenantId, t.openedAt, t.id),
     index('cases_owner_idx').on(t.tenantId, t.ownerUserId, t.status),
     index('cases_status_idx').on(t.tenantId, t.status, t.id),
     index('cases_sla_next_idx').on(t.tenantId, t.slaNextCheckAt, t.id).where(sql`sla_next_check_at IS NOT NULL`),

@@ -29,7 +29,8 @@ export interface AlarmRunResult {
 }
 
 const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Lets the event loop turn before each statement, so API requests interleave with the job (see sla/check.ts). */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class AlarmService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -41,7 +42,7 @@ export class AlarmService {
   async run(tenantId: string, opts: { now?: Date; chunkSize?: number } = {}, progress?: (done: number, total?: number | null) => Promise<void> | void, signal?: AbortSignal): Promise<AlarmRunResult> {
     const started = performance.now();
     const now = opts.now ?? new Date();
-    const chunkSize = opts.chunkSize ?? 5000;
+    const chunkSize = opts.chunkSize ?? 2000;
     const cfg = await this.ctx.settings.alarmSettings(tenantId);
     const divisionNames = new Map((await this.db.query<{ id: string; name: string }>(`SELECT id, name FROM divisions WHERE tenant_id = $1`, [tenantId])).map((d) => [d.id, d.name]));
     // An estimate is enough for a progress bar, and an exact count of a million rows would hold the database for seconds.
@@ -52,12 +53,14 @@ export class AlarmService {
     let after = NO_DIVISION;
     for (;;) {
       if (signal?.aborted) return this.finish(result, started);
+      await breathe();
       const ids = (await this.db.query<{ id: string }>(`SELECT id FROM golden_customers WHERE tenant_id = $1 AND status = 'active' AND id > $2 ORDER BY id LIMIT $3`, [tenantId, after, chunkSize])).map((r) => r.id);
       if (!ids.length) break;
       after = ids[ids.length - 1];
       const alarms: RaisedAlarm[] = [];
       const [tiers, trends] = await Promise.all([this.ctx.value.tierOf(tenantId, ids), this.ctx.value.trendsOf?.(tenantId, ids) ?? Promise.resolve(new Map())]);
       const watched = ids.filter((id) => cfg.neglectTiers.includes(tiers.get(id) ?? 'rest'));
+      await breathe();
       const contacts = await this.lastContacts(tenantId, watched);
       for (const id of ids) {
         const tier = tiers.get(id) ?? 'rest';
@@ -70,13 +73,14 @@ export class AlarmService {
       result.customers += ids.length;
       result.chunks += 1;
       await progress?.(result.customers, total);
-      await yieldToEventLoop();
+      await breathe();
     }
 
     // Offers are few among the accounts, so this pass is driven from the offers, not from every customer.
     let afterOffer = NO_DIVISION;
     for (;;) {
       if (signal?.aborted) return this.finish(result, started);
+      await breathe();
       const offers = await this.offerConflicts(tenantId, afterOffer, chunkSize);
       if (!offers.length) break;
       afterOffer = offers[offers.length - 1].offerAccountId;
@@ -85,12 +89,13 @@ export class AlarmService {
         .map((o) => offerConflictAlarm({ ...o, offerDivision: divisionNames.get(o.offerDivision) ?? 'A division', heldDivisions: o.heldDivisions.map((d) => divisionNames.get(d) ?? d) }));
       await this.upsert(tenantId, alarms, now, result);
       result.offersChecked += offers.length;
-      await yieldToEventLoop();
+      await breathe();
     }
 
     let afterCase = NO_DIVISION;
     for (;;) {
       if (signal?.aborted) return this.finish(result, started);
+      await breathe();
       const rows = await this.db.query<{ id: string; customer_id: string; subject: string; opened_at: Date; first_response_state: string; resolution_state: string; first_response_due_at: Date | null; resolution_due_at: Date | null }>(
         `SELECT id, customer_id, subject, opened_at, first_response_state, resolution_state, first_response_due_at, resolution_due_at
            FROM cases WHERE tenant_id = $1 AND kind = 'complaint' AND status IN ('open', 'in_progress', 'waiting_on_customer')
@@ -102,7 +107,7 @@ export class AlarmService {
       const alarms = rows.map((r) => complaintAlarm({ caseId: r.id, customerId: r.customer_id, subject: r.subject, openedAt: new Date(r.opened_at), firstResponseState: r.first_response_state, resolutionState: r.resolution_state, firstResponseDueAt: r.first_response_due_at, resolutionDueAt: r.resolution_due_at }));
       await this.upsert(tenantId, alarms, now, result);
       result.complaintsChecked += rows.length;
-      await yieldToEventLoop();
+      await breathe();
     }
     // Whatever this complete run did not see again has gone away.
     const resolved = await this.db.orm.update(serviceAlarms).set({ resolvedAt: now })
@@ -122,22 +127,21 @@ export class AlarmService {
     if (!ids.length) return out;
     // Driven from the chunk's ids (unnest) so every step is an index probe: the last meaningful contact per
     // source record (interactions_record_time_idx, newest first) and the newest case per customer.
-    const [interactions, raised] = await Promise.all([
-      this.db.query<{ customer_id: string; at: Date; touch_point: string }>(
-        `SELECT c.id AS customer_id, x.at, x.touch_point
-           FROM unnest($2::uuid[]) AS c(id)
-           JOIN customer_links l ON l.tenant_id = $1 AND l.customer_id = c.id
-           CROSS JOIN LATERAL (
-             SELECT i.occurred_at AS at, i.touch_point FROM interactions i
-              WHERE i.tenant_id = $1 AND i.source_record_id = l.source_record_id AND (i.direction = 'inbound' OR i.touch_point = ANY($3::text[]))
-              ORDER BY i.occurred_at DESC LIMIT 1) x`,
-        [tenantId, ids, [...MEANINGFUL_OUTBOUND]],
-      ),
-      this.db.query<{ customer_id: string; at: Date | null }>(
-        `SELECT c.id AS customer_id, (SELECT max(k.opened_at) FROM cases k WHERE k.tenant_id = $1 AND k.customer_id = c.id) AS at FROM unnest($2::uuid[]) AS c(id)`,
-        [tenantId, ids],
-      ),
-    ]);
+    const interactions = await this.db.query<{ customer_id: string; at: Date; touch_point: string }>(
+      `SELECT c.id AS customer_id, x.at, x.touch_point
+         FROM unnest($2::uuid[]) AS c(id)
+         JOIN customer_links l ON l.tenant_id = $1 AND l.customer_id = c.id
+         CROSS JOIN LATERAL (
+           SELECT i.occurred_at AS at, i.touch_point FROM interactions i
+            WHERE i.tenant_id = $1 AND i.source_record_id = l.source_record_id AND (i.direction = 'inbound' OR i.touch_point = ANY($3::text[]))
+            ORDER BY i.occurred_at DESC LIMIT 1) x`,
+      [tenantId, ids, [...MEANINGFUL_OUTBOUND]],
+      );
+    await breathe();
+    const raised = await this.db.query<{ customer_id: string; at: Date | null }>(
+      `SELECT c.id AS customer_id, (SELECT max(k.opened_at) FROM cases k WHERE k.tenant_id = $1 AND k.customer_id = c.id) AS at FROM unnest($2::uuid[]) AS c(id)`,
+      [tenantId, ids],
+      );
     for (const r of interactions) {
       const at = new Date(r.at);
       const known = out.get(r.customer_id);
@@ -180,6 +184,7 @@ export class AlarmService {
 
   private async upsert(tenantId: string, alarms: RaisedAlarm[], now: Date, result: AlarmRunResult) {
     if (!alarms.length) return;
+    await breathe();
     for (const a of alarms) result.raised[a.kind] = (result.raised[a.kind] ?? 0) + 1;
     const rows = await this.db.query<{ inserted: boolean }>(
       `INSERT INTO service_alarms (tenant_id, id, kind, customer_id, subject_key, severity, reason, details, case_id, first_raised_at, last_seen_at, resolved_at)

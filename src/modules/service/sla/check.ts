@@ -33,6 +33,8 @@ export interface SlaCheckResult {
   events: number;
   chunks: number;
   seconds: number;
+  /** Where the time went, in seconds: reading due cases, reading the clocks and planning, writing. */
+  phases: { read: number; compute: number; write: number };
 }
 
 type Progress = (done: number, total?: number | null) => Promise<void> | void;
@@ -64,7 +66,12 @@ interface CheckRow {
 }
 
 const OPEN: CaseStatus[] = ['open', 'in_progress', 'waiting_on_customer'];
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Called before each statement: on PGlite every statement runs on the one connection and holds the event loop
+ * while it runs, so letting the loop turn between statements lets a waiting API request put its next query in
+ * the queue ahead of the job's next one. With short statements a request then waits for at most one of them.
+ */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 const same = (a: Date | null, b: Date | null) => (a ? a.getTime() : null) === (b ? b.getTime() : null);
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 /** CSV for COPY: null is an unquoted empty field (NULL); everything else is quoted. */
@@ -102,8 +109,8 @@ export class SlaCheck {
   async run(tenantId: string, opts: SlaCheckOptions = {}, progress?: Progress, signal?: AbortSignal): Promise<SlaCheckResult> {
     const started = performance.now();
     const now = opts.now ?? new Date();
-    const chunkSize = opts.chunkSize ?? 5000;
-    const result: SlaCheckResult = { examined: 0, changed: 0, warnings: 0, breaches: 0, priorityRaised: 0, reassigned: 0, notifications: 0, events: 0, chunks: 0, seconds: 0 };
+    const chunkSize = opts.chunkSize ?? 1000;
+    const result: SlaCheckResult = { examined: 0, changed: 0, warnings: 0, breaches: 0, priorityRaised: 0, reassigned: 0, notifications: 0, events: 0, chunks: 0, seconds: 0, phases: { read: 0, compute: 0, write: 0 } };
     const db = this.ctx.db;
     // No total up front: counting the due cases exactly would hold the database (one connection on PGlite) for seconds.
     const total = null;
@@ -115,12 +122,15 @@ export class SlaCheck {
         ? and(eq(cases.tenantId, tenantId), inArray(cases.status, OPEN), after ? sql`${cases.id} > ${after.id}` : undefined)
         : and(eq(cases.tenantId, tenantId), sql`${cases.slaNextCheckAt} <= ${now.toISOString()}`,
             after ? sql`(${cases.slaNextCheckAt}, ${cases.id}) > (${after.at!.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined);
+      await breathe();
+      const readStart = performance.now();
       const rows = (await db.orm.select({
         id: cases.id, tenantId: cases.tenantId, customerId: cases.customerId, subject: cases.subject, divisionId: cases.divisionId, status: cases.status, priority: cases.priority,
         ownerUserId: cases.ownerUserId, queueTeamId: cases.queueTeamId, queueDivisionId: cases.queueDivisionId, escalationLevel: cases.escalationLevel, sla: cases.sla,
         openedAt: cases.openedAt, firstRespondedAt: cases.firstRespondedAt, resolvedAt: cases.resolvedAt, closedAt: cases.closedAt, waitingPauses: cases.waitingPauses, resolvedPauses: cases.resolvedPauses,
         firstResponseState: cases.firstResponseState, resolutionState: cases.resolutionState, firstResponseDueAt: cases.firstResponseDueAt, resolutionDueAt: cases.resolutionDueAt, slaNextCheckAt: cases.slaNextCheckAt,
       }).from(cases).where(where).orderBy(...(opts.full ? [cases.id] : [cases.slaNextCheckAt, cases.id])).limit(chunkSize)) as CheckRow[];
+      result.phases.read += (performance.now() - readStart) / 1000;
       if (!rows.length) break;
       const last = rows[rows.length - 1];
       after = { at: last.slaNextCheckAt, id: last.id };
@@ -128,14 +138,16 @@ export class SlaCheck {
       result.examined += rows.length;
       result.chunks += 1;
       await progress?.(result.examined, total);
-      await yieldToEventLoop();
+      await breathe();
       if (rows.length < chunkSize) break;
     }
     result.seconds = Math.round(performance.now() - started) / 1000;
+    for (const k of ['read', 'compute', 'write'] as const) result.phases[k] = Math.round(result.phases[k] * 1000) / 1000;
     return result;
   }
 
   private async checkChunk(tenantId: string, rows: CheckRow[], now: Date, result: SlaCheckResult) {
+    const computeStart = performance.now();
     const updates: { row: CheckRow; cols: ReturnType<typeof timerColumns>; set: ReturnType<typeof planEscalation>['set'] }[] = [];
     const pending: { row: CheckRow; transitions: TimerTransition[]; cols: ReturnType<typeof timerColumns> }[] = [];
     for (const row of rows) {
@@ -168,16 +180,24 @@ export class SlaCheck {
         for (const n of plan.notifications) notes.push({ tenantId, ...n, createdAt: now });
       }
     }
-    if (updates.length) await this.writeUpdates(tenantId, updates);
+    const writeStart = performance.now();
+    result.phases.compute += (writeStart - computeStart) / 1000;
+    if (updates.length) {
+      await breathe();
+      await this.writeUpdates(tenantId, updates);
+    }
     // COPY: a backlog check can write hundreds of thousands of events, several times faster than INSERT.
     if (events.length) {
+      await breathe();
       await this.ctx.db.copyCsv('case_events', ['tenant_id', 'id', 'case_id', 'at', 'kind', 'from_value', 'to_value', 'note', 'detail', 'actor_user_id', 'actor_kind'],
         toCsv(events.map((e) => [tenantId, newId(), e.caseId, iso(e.at as Date), e.kind, e.fromValue, e.toValue, e.note, e.detail ? JSON.stringify(e.detail) : null, null, e.actorKind])));
     }
     if (notes.length) {
+      await breathe();
       await this.ctx.db.copyCsv('service_notifications', ['tenant_id', 'id', 'user_id', 'division_id', 'case_id', 'customer_id', 'kind', 'message', 'created_at'],
         toCsv(notes.map((n) => [tenantId, newId(), n.userId, n.divisionId, n.caseId, n.customerId, n.kind, n.message, iso(n.createdAt as Date)])));
     }
+    result.phases.write += (performance.now() - writeStart) / 1000;
     result.changed += updates.length;
     result.events += events.length;
     result.notifications += notes.length;

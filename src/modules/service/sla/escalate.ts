@@ -106,9 +106,7 @@ export function planEscalation(c: EscalationCase, transitions: readonly TimerTra
       }
     }
   }
-  if (level !== c.escalationLevel) {
-    plan.set.escalationLevel = level;
-    plan.events.push({ caseId: c.id, kind: 'escalated', fromValue: String(c.escalationLevel), toValue: String(level), note: `escalation level ${level}`, detail: null });
-  }
+  // The level is kept on the case; the sla_breached event already records each step.
+  if (level !== c.escalationLevel) plan.set.escalationLevel = level;
   return plan;
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_opened_idx" ON "cases" USING btree ("tenant_id","opened_at","id");
