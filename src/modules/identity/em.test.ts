@@ -82,3 +82,24 @@ describe('EM training without labels', () => {
     expect(scorer.weight(pairs.a[0], pairs.b[0])).toBeCloseTo(e.weight, 2);
   });
 });
+
+describe('EM sessions (one per blocking rule)', () => {
+  it('tells namesakes from duplicates when most same-name pairs are namesakes', async () => {
+    const { resolve } = await import('./pipeline.js');
+    const { pairwiseScores } = await import('../../../bench/identity-data.js');
+    // 10 x 10 names for 2,500 people: each name block holds ~50 records of ~25 people. Measured: a model from
+    // one EM over all blocked pairs reaches precision 0.943 here; the per-rule sessions 0.999.
+    const gen = createGenerator(21);
+    const rows = gen.people(2500);
+    const given = ['John', 'Mary', 'David', 'Anne', 'Paul', 'Ruth', 'Mark', 'Jane', 'Carl', 'Rosa'];
+    const family = ['Smith', 'Jones', 'Brown', 'Patel', 'Khan', 'Lee', 'Hill', 'Wood', 'Ward', 'Cox'];
+    const records: ResolveRecord[] = rows.map((s, k) => {
+      const input = { ...s.input, full_name: undefined, given_name: given[s.truth % 10], family_name: family[Math.floor(s.truth / 10) % 10], email: '' };
+      return { id: String(k), source: s.source, person: normalisePerson(input, { defaultCountry: 'GB' }).person };
+    });
+    const result = resolve(records, { explain: false });
+    const scores = pairwiseScores(records.map((r) => result.clusterOf.get(r.id)!), rows.map((s) => String(s.truth)));
+    expect(scores.precision).toBeGreaterThan(0.99);
+    expect(scores.recall).toBeGreaterThan(0.98);
+  });
+});
