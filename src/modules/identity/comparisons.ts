@@ -520,7 +520,8 @@ export class PersonTable {
   }
 
   static from(records: readonly ResolveRecord[]): PersonTable {
-    const t = new PersonTable(records.length + 16);
+    // Headroom for incremental batches: growing 16 columns of a million rows means copying them all.
+    const t = new PersonTable(records.length + (records.length >> 4) + 1024);
     for (const r of records) t.upsert(r);
     return t;
   }
