@@ -286,6 +286,7 @@ const CLASSIFICATION: Record<string, Classification> = {
   'POST /api/v1/sales/orders/:id/mishandlings': { kind: 'write' },
   'POST /api/v1/sales/orders/:id/status': { kind: 'write' },
   'POST /api/v1/sales/orders/:id/routes/:fulfiller': { kind: 'write' },
+  'POST /api/v1/sales/orders/:id/routes/:fulfiller/reroute': { kind: 'write' },
   'GET /api/v1/sales/pipelines': { kind: 'read' },
   'GET /api/v1/sales/pipelines/:id': { kind: 'read' },
   'POST /api/v1/sales/pipelines': { kind: 'write' },
@@ -584,7 +585,7 @@ describe('permission matrix', () => {
     }
     expect(problems).toEqual([]);
     expect(reads).toBeGreaterThan(500);
-  });
+  }, 300_000);
 
   it('lists only users, keys and audit entries within the caller’s reach', async () => {
     for (const p of A.principals) {
@@ -633,7 +634,7 @@ describe('permission matrix', () => {
     }
     expect(problems).toEqual([]);
     expect(writes).toBeGreaterThan(100);
-  });
+  }, 300_000);
 
   it('shows a division-scoped user that more of a customer exists elsewhere without saying where', async () => {
     const bill = A.customers[0]; // MTG + CARDS
