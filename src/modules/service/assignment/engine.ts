@@ -59,6 +59,11 @@ export interface RoutingPolicy {
   queueFirst: { caseKinds: CaseKind[]; tiers: ValueTier[]; priorities: Priority[] }[];
   /** Tiers whose customers get a named relationship manager. */
   relationshipTiers: ValueTier[];
+  /**
+   * The skills that qualify for a product, by product code or category ("MTG_HELOC": ["home_equity"]); without
+   * an entry, a product asks for its code, its category or the category's plural.
+   */
+  productSkills?: Record<string, string[]>;
 }
 
 export const DEFAULT_ROUTING: RoutingPolicy = {

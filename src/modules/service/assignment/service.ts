@@ -83,11 +83,14 @@ export class AssignmentService {
     return { teamId: null, divisionId, name: `the ${division?.name ?? 'division'} general queue` };
   }
 
-  /** Products are matched to skills by code, category and the category's plural ("mortgage" → "mortgages"). */
+  /** The skills that qualify for a product: the routing policy's aliases for its code or category, else code, category and plural. */
   async productSkills(tenantId: string, productId: string | null): Promise<string[]> {
     if (!productId) return [];
     const product = (await this.ctx.holdings.listProducts(systemActor(tenantId))).find((p) => p.id === productId);
     if (!product) return [];
+    const aliases = (await this.ctx.settings.routing(tenantId)).productSkills ?? {};
+    const named = aliases[product.code] ?? aliases[product.category];
+    if (named?.length) return [...new Set(named.map((x) => x.toLowerCase()))];
     const category = product.category.toLowerCase();
     return [...new Set([product.code.toLowerCase(), category, `${category}s`])];
   }

@@ -67,6 +67,7 @@ const routing = z.strictObject({
   minSeniority: z.strictObject(Object.fromEntries(VALUE_TIERS.map((t) => [t, z.number().int().min(1).max(5)])) as Record<(typeof VALUE_TIERS)[number], z.ZodNumber>).optional(),
   queueFirst: z.array(z.strictObject({ caseKinds: z.array(z.enum(CASE_KINDS)), tiers: z.array(z.enum(VALUE_TIERS)), priorities: z.array(z.enum(PRIORITIES)) })).max(20).optional(),
   relationshipTiers: z.array(z.enum(VALUE_TIERS)).optional(),
+  productSkills: z.record(z.string().min(1).max(64), z.array(z.string().min(1).max(64)).max(20)).optional().describe('Skills that qualify for a product, by product code or category'),
 });
 const alarms = z.strictObject({
   neglectTiers: z.array(z.enum(VALUE_TIERS)).optional(),
