@@ -59,7 +59,10 @@ export interface ResolveStats {
   reviewPairs: number;
   refusedMerges: Record<string, number>;
   model: { lambda: number; blockedLambda: number; iterations: number; converged: boolean; uSamplePairs: number };
+  /** Wall-clock time per stage. */
   timingsMs: Record<string, number>;
+  /** CPU time (user + system) per stage: what to compare on a shared machine. */
+  cpuMs?: Record<string, number>;
 }
 
 export interface ResolvedCluster {
@@ -197,13 +200,19 @@ function capConflictingBirthDates(table: PersonTable, scorer: Scorer, a: Int32Ar
 export function resolve(records: readonly ResolveRecord[], options: ResolveOptions = {}): ResolveResult {
   const settings = options.settings ?? defaultSettings();
   const timings: Record<string, number> = {};
+  const cpuTimings: Record<string, number> = {};
   let clock = performance.now();
+  let cpuClock = process.cpuUsage();
   const lap = (name: string) => {
     const now = performance.now();
     timings[name] = Math.round(now - clock);
     clock = now;
+    const cpu = process.cpuUsage();
+    cpuTimings[name] = Math.round((cpu.user - cpuClock.user + cpu.system - cpuClock.system) / 1000);
+    cpuClock = cpu;
   };
   const start = clock;
+  const cpuStart = cpuClock;
 
   const table = PersonTable.from(records);
   const uniqueSources = options.uniqueSources ?? [];
@@ -234,13 +243,15 @@ export function resolve(records: readonly ResolveRecord[], options: ResolveOptio
   const result = clusterAndReport(state, run, undefined, options);
   lap('clustering');
   timings.total = Math.round(performance.now() - start);
+  const cpuEnd = process.cpuUsage(cpuStart);
+  cpuTimings.total = Math.round((cpuEnd.user + cpuEnd.system) / 1000);
 
   let recall: ResolveStats['blockingRecall'];
   if (options.truth) {
     const labels = records.map((r) => options.truth!(r));
     recall = blockingRecall(pairs, (row) => labels[row], table.size, (x, y) => unique[table.source.data[x]] === 1 && table.source.data[x] === table.source.data[y]);
   }
-  result.stats = { ...result.stats, blockingRecall: recall, timingsMs: timings, skippedBlocks: pairs.skippedBlocks };
+  result.stats = { ...result.stats, blockingRecall: recall, timingsMs: timings, cpuMs: cpuTimings, skippedBlocks: pairs.skippedBlocks };
   return result;
 }
 
@@ -370,12 +381,18 @@ function firstRule(index: BlockIndex, i: number, j: number): number {
 export function resolveIncremental(state: ResolverState, batch: readonly ResolveRecord[], options: Omit<ResolveOptions, 'settings' | 'model' | 'uniqueSources'> = {}): ResolveResult {
   const { settings, table, index } = state;
   const timings: Record<string, number> = {};
+  const cpuTimings: Record<string, number> = {};
   let clock = performance.now();
+  let cpuClock = process.cpuUsage();
   const start = clock;
+  const cpuStart = cpuClock;
   const lap = (name: string) => {
     const now = performance.now();
     timings[name] = Math.round(now - clock);
     clock = now;
+    const cpu = process.cpuUsage();
+    cpuTimings[name] = Math.round((cpu.user - cpuClock.user + cpu.system - cpuClock.system) / 1000);
+    cpuClock = cpu;
   };
 
   const batchRows: number[] = [];
@@ -488,6 +505,8 @@ export function resolveIncremental(state: ResolverState, batch: readonly Resolve
   result.stats.reviewPairs = result.reviewPairs.length;
   lap('clustering');
   timings.total = Math.round(performance.now() - start);
-  result.stats = { ...result.stats, timingsMs: timings };
+  const cpuEnd = process.cpuUsage(cpuStart);
+  cpuTimings.total = Math.round((cpuEnd.user + cpuEnd.system) / 1000);
+  result.stats = { ...result.stats, timingsMs: timings, cpuMs: cpuTimings };
   return result;
 }
