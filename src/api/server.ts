@@ -26,6 +26,7 @@ import { customer360Routes } from '../modules/customer360/routes.js';
 import { resolutionRoutes } from '../modules/identity/resolutionRoutes.js';
 import { salesRoutes } from '../modules/sales/routes.js';
 import { serviceRoutes } from '../modules/service/routes.js';
+import { economicsRoutes } from '../modules/economics/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -106,6 +107,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       await api.register(resolutionRoutes, { resolution: services.resolution, customers: services.customers, jobs: services.jobs });
       await api.register(salesRoutes, { sales: services.sales });
       await api.register(serviceRoutes, { service: services.service });
+      await api.register(economicsRoutes, { economics: services.economics, jobs: services.jobs });
     },
     { prefix: '/api/v1' },
   );

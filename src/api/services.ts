@@ -12,6 +12,8 @@ import { InteractionService } from '../modules/interactions/service.js';
 import { Customer360Service } from '../modules/customer360/service.js';
 import { ServiceModule } from '../modules/service/service.js';
 import { SalesService } from '../modules/sales/service.js';
+import { EconomicsService } from '../modules/economics/service.js';
+import { registerEconomicsJobs } from '../modules/economics/jobs.js';
 
 /** Every capability's service, wired to one database. The API, CLI and jobs all go through these. */
 export function createServices(db: Database) {
@@ -25,6 +27,8 @@ export function createServices(db: Database) {
   jobs.register<{ full?: boolean }, unknown>('resolution', async (ctx) =>
     resolution.run(systemActor(ctx.job.tenantId), { full: ctx.params.full, progress: (done, total) => ctx.progress(done, total) }),
   );
+  const economics = new EconomicsService(db, { customers, org });
+  registerEconomicsJobs(jobs, economics);
   return {
     db,
     jobs,
@@ -35,9 +39,10 @@ export function createServices(db: Database) {
     resolution,
     holdings,
     interactions,
-    customer360: new Customer360Service(customers, holdings, interactions, org),
-    service: new ServiceModule(db, { jobs, customers, holdings, interactions, org }),
-    sales: new SalesService(db, { customers, org }),
+    customer360: new Customer360Service(customers, holdings, interactions, org, economics),
+    service: new ServiceModule(db, { jobs, customers, holdings, interactions, org, value: economics.valueLookup }),
+    sales: new SalesService(db, { customers, org }, { economics: economics.pricingLookup }),
+    economics,
   };
 }
 

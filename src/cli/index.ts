@@ -12,6 +12,7 @@ import { registerExport } from './commands/export.js';
 import { registerSla } from './commands/sla.js';
 import { registerAlarms } from './commands/alarms.js';
 import { registerSales } from './commands/sales.js';
+import { registerEconomics } from './commands/economics.js';
 
 const program = new Command()
   .name('rapport')
@@ -31,5 +32,6 @@ registerExport(program);
 registerSla(program);
 registerAlarms(program);
 registerSales(program);
+registerEconomics(program);
 
 program.parseAsync(process.argv).catch(reportError);

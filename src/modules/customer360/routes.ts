@@ -7,6 +7,7 @@ import { accountSchema } from '../holdings/routes.js';
 import { interactionSchema } from '../interactions/routes.js';
 import { TOUCH_POINTS } from '../interactions/schema.js';
 import type { Customer360Service } from './service.js';
+import { customerEconomicsSchema } from '../economics/routes.js';
 
 const text = z.string().nullable();
 const view360 = z
@@ -39,6 +40,7 @@ const view360 = z
     holdings: z.array(accountSchema.extend({ divisionName: z.string() })),
     timeline: z.object({ items: z.array(interactionSchema), nextCursor: z.string().nullable() }),
     insights: z.array(z.object({ kind: z.string(), severity: z.enum(['info', 'warning']), message: z.string(), divisionIds: z.array(z.uuid()) })),
+    economics: customerEconomicsSchema.nullable().describe('Null until the customer has been scored'),
     elsewhere: z.object({ sourceRecords: z.number().int(), holdings: z.number().int() }).describe('How much of this customer other divisions hold that you may not see'),
   })
   .meta({ id: 'Customer360' });

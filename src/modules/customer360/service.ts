@@ -5,6 +5,7 @@ import type { InteractionService } from '../interactions/service.js';
 import type { OrgService } from '../org/service.js';
 import type { TouchPoint } from '../interactions/schema.js';
 import { crossDivisionInsights } from './insights.js';
+import type { EconomicsService } from '../economics/service.js';
 
 export interface View360Query {
   touchPoints?: TouchPoint[];
@@ -23,17 +24,19 @@ export class Customer360Service {
     private readonly holdings: HoldingsService,
     private readonly interactions: InteractionService,
     private readonly org: OrgService,
+    private readonly economics?: Pick<EconomicsService, 'ofCustomer'>,
   ) {}
 
   async view(actor: Actor, customerId: string, q: View360Query) {
     const customer = await this.customers.getCustomer(actor, customerId);
     const everyone = systemActor(actor.tenantId);
-    const [allRecords, divisions, accounts, allAccounts, timeline] = await Promise.all([
+    const [allRecords, divisions, accounts, allAccounts, timeline, economics] = await Promise.all([
       this.customers.recordsOfCustomer(everyone, customerId),
       this.org.listDivisions(everyone),
       this.holdings.listAccounts(actor, { customerId, limit: 500 }),
       actor.divisionIds ? this.holdings.listAccounts(everyone, { customerId, limit: 500 }) : null,
       this.interactions.timeline(actor, { customerId, touchPoints: q.touchPoints, divisionIds: q.divisionIds, limit: q.timelineLimit, cursor: q.cursor }),
+      this.economics?.ofCustomer(actor, customerId) ?? null,
     ]);
     const divisionName = new Map(divisions.map((d) => [d.id, d.name]));
     const visible = (divisionId: string) => !actor.divisionIds || actor.divisionIds.includes(divisionId);
@@ -75,6 +78,8 @@ export class Customer360Service {
       holdings,
       timeline,
       insights,
+      /** CLV, P(alive), tier, disposition and profit from the latest economics run; null until the customer is scored. */
+      economics,
       /** Present when the actor's divisions hide part of the customer: says that more exists, never what. */
       elsewhere: {
         sourceRecords: allRecords.length - records.length,

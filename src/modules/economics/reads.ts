@@ -1,0 +1,121 @@
+/**
+ * The set-wise reads economics makes: transactions rolled up to golden customers through customer_links, and the
+ * interactions and cases that cost money to serve them. Scoring needs every customer at once, which a
+ * per-customer service call cannot give; these are read-only aggregates over the other capabilities' tables,
+ * kept in this one file so that the coupling is visible in one place.
+ */
+import type { Database } from '../../core/db/engine.js';
+import type { ContactSums, RevenueSums } from './profitability.js';
+import type { Transaction } from './summary.js';
+
+/** Whose purchases: golden customers (through customer_links), or one source system's own records. */
+export type CustomerScope = { kind: 'golden' } | { kind: 'source'; sourceSystemId: string };
+
+const MS_PER_DAY = 86_400_000;
+
+/** The instant a calendar day ends (UTC midnight of the next day), as ISO. */
+export function endOfDay(isoDate: string): string {
+  return new Date(Date.parse(`${isoDate}T00:00:00Z`) + MS_PER_DAY).toISOString();
+}
+
+export function daysBefore(instant: string, days: number): string {
+  return new Date(Date.parse(instant) - days * MS_PER_DAY).toISOString();
+}
+
+function scopeSql(scope: CustomerScope, firstParam: number): { key: string; join: string; where: string; params: unknown[] } {
+  if (scope.kind === 'source') return { key: 't.source_record_id', join: '', where: `AND t.source_system_id = $${firstParam}`, params: [scope.sourceSystemId] };
+  return { key: 'l.customer_id', join: 'JOIN customer_links l ON l.tenant_id = t.tenant_id AND l.source_record_id = t.source_record_id', where: '', params: [] };
+}
+
+/**
+ * Purchase occasions up to the end of `until`: one row per customer and UTC day with the day's total. The summary
+ * merges same-day purchases anyway, so summing them in the database only saves rows.
+ */
+export async function eventLog(db: Database, tenantId: string, scope: CustomerScope, until: string, kinds: readonly string[]): Promise<Transaction[]> {
+  const s = scopeSql(scope, 4);
+  const rows = await db.query<{ id: string; day: string; amount: number }>(
+    `SELECT ${s.key}::text AS id, to_char(t.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(t.amount)::float8 AS amount
+       FROM transactions t ${s.join}
+      WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) AND t.occurred_at < $3::timestamptz ${s.where}
+      GROUP BY 1, 2`,
+    [tenantId, kinds, endOfDay(until), ...s.params],
+  );
+  return rows.map((r) => ({ customerId: r.id, date: r.day, amount: r.amount }));
+}
+
+/** First and last purchase day in scope, whatever the calibration end; nulls when there is none. */
+export async function purchaseSpan(db: Database, tenantId: string, scope: CustomerScope, kinds: readonly string[]): Promise<{ first: string | null; last: string | null; unlinked: number }> {
+  const s = scopeSql(scope, 3);
+  const [span] = await db.query<{ first: string | null; last: string | null }>(
+    `SELECT to_char(min(t.occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS first, to_char(max(t.occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS last
+       FROM transactions t ${s.join} WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) ${s.where}`,
+    [tenantId, kinds, ...s.params],
+  );
+  let unlinked = 0;
+  if (scope.kind === 'golden') {
+    const [u] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM transactions t
+        WHERE t.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM customer_links l WHERE l.tenant_id = t.tenant_id AND l.source_record_id = t.source_record_id)`,
+      [tenantId],
+    );
+    unlinked = u.n;
+  }
+  return { first: span?.first ?? null, last: span?.last ?? null, unlinked };
+}
+
+export interface ProfitWindows {
+  /** End of the calibration day (exclusive). */
+  end: string;
+  profitFrom: string;
+  recentFrom: string;
+  previousFrom: string;
+}
+
+/** Revenue and margin per golden customer and division; product margins applied here, per transaction. */
+export async function revenueSums(db: Database, tenantId: string, w: ProfitWindows, productMargins: Record<string, number>, defaultMargin: number): Promise<RevenueSums[]> {
+  const signed = `CASE WHEN t.kind = 'refund' THEN -t.amount ELSE t.amount END`;
+  const margin = `CASE t.kind WHEN 'purchase' THEN t.amount * m.m WHEN 'refund' THEN -t.amount * m.m ELSE t.amount END`;
+  return db.query<RevenueSums>(
+    `SELECT l.customer_id::text AS "customerId", ss.division_id::text AS "divisionId",
+            coalesce(sum(${signed}) FILTER (WHERE t.occurred_at >= $3::timestamptz), 0)::float8 AS revenue,
+            coalesce(sum(${margin}) FILTER (WHERE t.occurred_at >= $3::timestamptz), 0)::float8 AS "grossMargin",
+            coalesce(sum(${signed}) FILTER (WHERE t.occurred_at >= $4::timestamptz), 0)::float8 AS "spendRecent",
+            coalesce(sum(${signed}) FILTER (WHERE t.occurred_at >= $5::timestamptz AND t.occurred_at < $4::timestamptz), 0)::float8 AS "spendPrevious",
+            coalesce(sum(${signed}), 0)::float8 AS "lifetimeRevenue",
+            coalesce(sum(${margin}), 0)::float8 AS "lifetimeMargin"
+       FROM transactions t
+       JOIN customer_links l ON l.tenant_id = t.tenant_id AND l.source_record_id = t.source_record_id
+       JOIN source_systems ss ON ss.tenant_id = t.tenant_id AND ss.id = t.source_system_id
+       CROSS JOIN LATERAL (SELECT coalesce(($6::jsonb ->> t.product)::float8, $7::float8) AS m) m
+      WHERE t.tenant_id = $1 AND t.occurred_at < $2::timestamptz
+      GROUP BY 1, 2`,
+    [tenantId, w.end, w.profitFrom, w.recentFrom, w.previousFrom, JSON.stringify(productMargins), defaultMargin],
+  );
+}
+
+/** Interactions per golden customer, division and touch point over the profit window. */
+export async function interactionSums(db: Database, tenantId: string, w: ProfitWindows): Promise<ContactSums[]> {
+  return db.query<ContactSums>(
+    `SELECT l.customer_id::text AS "customerId", i.division_id::text AS "divisionId", i.touch_point AS "touchPoint",
+            count(*)::int AS count, coalesce(sum(i.cost), 0)::float8 AS "recordedCost"
+       FROM interactions i JOIN customer_links l ON l.tenant_id = i.tenant_id AND l.source_record_id = i.source_record_id
+      WHERE i.tenant_id = $1 AND i.occurred_at >= $2::timestamptz AND i.occurred_at < $3::timestamptz
+      GROUP BY 1, 2, 3`,
+    [tenantId, w.profitFrom, w.end],
+  );
+}
+
+/** Service cases opened per customer, division and touch point over the profit window. */
+export async function caseSums(db: Database, tenantId: string, w: ProfitWindows): Promise<ContactSums[]> {
+  return db.query<ContactSums>(
+    `SELECT c.customer_id::text AS "customerId", c.division_id::text AS "divisionId", c.touch_point AS "touchPoint", count(*)::int AS count, 0::float8 AS "recordedCost"
+       FROM cases c WHERE c.tenant_id = $1 AND c.opened_at >= $2::timestamptz AND c.opened_at < $3::timestamptz
+      GROUP BY 1, 2, 3`,
+    [tenantId, w.profitFrom, w.end],
+  );
+}
+
+export async function activeCustomerIds(db: Database, tenantId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(`SELECT id::text AS id FROM golden_customers WHERE tenant_id = $1 AND status = 'active'`, [tenantId]);
+  return rows.map((r) => r.id);
+}
