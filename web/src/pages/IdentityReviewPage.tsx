@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Anchor, Button, CloseButton, Grid, Group, Kbd, ScrollArea, Select, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, CloseButton, Grid, Group, Kbd, ScrollArea, Select, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { IconChecks } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
@@ -165,24 +165,34 @@ export function IdentityReviewPage() {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="xs">
-            <Group justify="space-between" align="flex-end" wrap="nowrap">
-              <Text size="sm" fw={600} role="status" aria-live="polite">
+            <Group justify="space-between" align="center" wrap="nowrap" gap="xs">
+              <Text size="sm" fw={600} role="status" aria-live="polite" style={{ whiteSpace: 'nowrap' }}>
                 {formatCount(list.length)}
                 {list.length >= REVIEW_LIMIT ? '+' : ''} pair{list.length === 1 ? '' : 's'} to review
               </Text>
               <Select
                 aria-label="Order"
                 size="xs"
-                w={180}
+                w={164}
                 data={ORDERS}
                 value={order}
                 onChange={(v) => v && setOrder(v as Order)}
                 allowDeselect={false}
-                comboboxProps={{ withinPortal: true }}
               />
             </Group>
-            <Text size="xs" c="dimmed" aria-label="Keyboard shortcuts: J next pair, K previous pair, A same person, R not the same person">
-              <Kbd size="xs">J</Kbd> / <Kbd size="xs">K</Kbd> next / previous · <Kbd size="xs">A</Kbd> same person · <Kbd size="xs">R</Kbd> not the same
+            <Text size="xs" c="dimmed">
+              <VisuallyHidden>Keyboard shortcuts: J next pair, K previous pair, A same person, R not the same person.</VisuallyHidden>
+              <Group component="span" gap={8} aria-hidden wrap="nowrap">
+                <span>
+                  <Kbd size="xs">J</Kbd> <Kbd size="xs">K</Kbd> move
+                </span>
+                <span>
+                  <Kbd size="xs">A</Kbd> same
+                </span>
+                <span>
+                  <Kbd size="xs">R</Kbd> not the same
+                </span>
+              </Group>
             </Text>
             <ScrollArea.Autosize mah="calc(100dvh - 290px)" type="auto" offsetScrollbars>
               <PairList

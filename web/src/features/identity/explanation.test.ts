@@ -44,6 +44,8 @@ describe('wording', () => {
     expect(formatProbability(0.49999982)).toBe('50%');
     expect(formatProbability(0.9998)).toBe('99.98%');
     expect(formatProbability(1)).toBe('100%');
+    expect(formatProbability(0.999998)).toBe('>99.99%');
+    expect(formatProbability(0.00001)).toBe('<0.01%');
     expect(formatProbability(0.003)).toBe('0.30%');
     expect(levelLabel('else')).toBe('disagree');
     expect(levelLabel('null')).toBe('missing on one side');

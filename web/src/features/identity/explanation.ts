@@ -98,6 +98,9 @@ export function formatProbability(p: number): string {
   if (p >= 1) return '100%';
   if (p <= 0) return '0%';
   const pct = p * 100;
+  // Rounded, 0.99999 would read as "100.00%": certain, which the model never is.
+  if (pct >= 99.995) return '>99.99%';
+  if (pct < 0.005) return '<0.01%';
   if (pct >= 99.5 || pct < 0.5) return `${pct.toFixed(2)}%`;
   return `${Math.round(pct)}%`;
 }

@@ -70,20 +70,30 @@ export function useClusterHistory(customerId: string) {
   });
 }
 
-export function useSplitRecords(customerId: string) {
+/**
+ * `onDone` runs here rather than in mutate()'s own callbacks: the button that started a split or unmerge is
+ * usually gone once the customer reloads (its record moved), and mutate()'s callbacks die with it.
+ */
+export function useSplitRecords(customerId: string, onDone?: (change: ClusterChange) => void) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (v: { sourceRecordIds: string[]; reason?: string }) =>
       api.post('/api/v1/customers/{id}/split', { path: { id: customerId }, body: { sourceRecordIds: v.sourceRecordIds, reason: v.reason?.trim() || undefined } }),
-    onSuccess: () => invalidateClusters(queryClient),
+    onSuccess: (change) => {
+      onDone?.(change);
+      return invalidateClusters(queryClient);
+    },
   });
 }
 
-export function useUnmerge(customerId: string) {
+export function useUnmerge(customerId: string, onDone?: (change: ClusterChange) => void) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (v: { reason?: string }) => api.post('/api/v1/customers/{id}/unmerge', { path: { id: customerId }, body: { reason: v.reason?.trim() || undefined } }),
-    onSuccess: () => invalidateClusters(queryClient),
+    onSuccess: (change) => {
+      onDone?.(change);
+      return invalidateClusters(queryClient);
+    },
   });
 }
 

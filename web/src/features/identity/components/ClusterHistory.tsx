@@ -65,7 +65,14 @@ function EventItem({ e, recordLabels }: { e: ClusterEvent; recordLabels: Map<str
 export function UndoMerge({ customerId, merge, recordLabels }: { customerId: string; merge: ClusterEvent; recordLabels: Map<string, string> }) {
   const [opened, modal] = useDisclosure(false);
   const [reason, setReason] = useState('');
-  const unmerge = useUnmerge(customerId);
+  const unmerge = useUnmerge(customerId, (change) => {
+    modal.close();
+    notifications.show({
+      color: 'teal',
+      title: 'Merge undone',
+      message: `${change.movedRecords ?? merge.source_record_ids.length} record${(change.movedRecords ?? 0) === 1 ? '' : 's'} went back to ${change.restored ? 'the customer they came from' : 'a new customer'}.`,
+    });
+  });
   const names = merge.source_record_ids.map((id) => recordLabels.get(id)).filter(Boolean);
   return (
     <>
@@ -88,21 +95,7 @@ export function UndoMerge({ customerId, merge, recordLabels }: { customerId: str
             <Button
               color="orange"
               loading={unmerge.isPending}
-              onClick={() =>
-                unmerge.mutate(
-                  { reason },
-                  {
-                    onSuccess: (change) => {
-                      modal.close();
-                      notifications.show({
-                        color: 'teal',
-                        title: 'Merge undone',
-                        message: `${change.movedRecords ?? merge.source_record_ids.length} record(s) went back to ${change.restored ? 'the customer they came from' : 'a new customer'}.`,
-                      });
-                    },
-                  },
-                )
-              }
+              onClick={() => unmerge.mutate({ reason })}
             >
               Undo the merge
             </Button>

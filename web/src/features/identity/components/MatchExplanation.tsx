@@ -5,18 +5,18 @@ import classes from './MatchExplanation.module.css';
 /** A bar diverging from zero: right (teal) is evidence for one person, left (red) evidence against. */
 function WeightBar({ weight, scale, tone }: { weight: number; scale: number; tone?: 'neutral' }) {
   const width = `${Math.min(50, (Math.abs(weight) / scale) * 50)}%`;
-  const side = tone === 'neutral' && weight >= 0 ? classes.neutral : weight >= 0 ? classes.for : classes.against;
+  const side = weight >= 0 ? classes.for : classes.against;
   return (
     <div className={classes.track} aria-hidden>
       <span className={classes.axis} />
-      {weight !== 0 && <span className={`${classes.bar} ${side}`} style={{ width }} />}
+      {weight !== 0 && <span className={`${classes.bar} ${side} ${tone === 'neutral' ? classes.neutral : ''}`} style={{ width }} />}
     </div>
   );
 }
 
 function tfNote(tf: number | undefined) {
   if (tf === undefined || Math.abs(tf) < 0.05) return null;
-  return tf < 0 ? `common value: ${formatWeight(tf)} of it` : `rare value: ${formatWeight(tf)} of it`;
+  return `includes ${formatWeight(tf)}: the value is ${tf < 0 ? 'common' : 'rare'}`;
 }
 
 /**

@@ -61,16 +61,14 @@ export function PairReview({ pair, directory, systemNames, reason, onReason, onD
         </Alert>
 
         <Stack gap="xs">
-          <Group gap="sm" align="flex-end" wrap="wrap">
-            <TextInput
-              label="Reason (optional)"
-              description="Kept in each customer’s history"
-              placeholder="e.g. same passport number on file"
-              value={reason}
-              onChange={(e) => onReason(e.currentTarget.value)}
-              maxLength={500}
-              style={{ flex: '1 1 220px' }}
-            />
+          <TextInput
+            label="Reason (optional)"
+            placeholder="Why you decided so; kept in each customer’s history"
+            value={reason}
+            onChange={(e) => onReason(e.currentTarget.value)}
+            maxLength={500}
+          />
+          <Group gap="sm">
             <Button color="teal" leftSection={<IconCheck size={16} />} rightSection={<Kbd size="xs">A</Kbd>} aria-keyshortcuts="a" loading={deciding === 'accept'} disabled={deciding !== null} onClick={() => onDecide('accept')}>
               Same person
             </Button>

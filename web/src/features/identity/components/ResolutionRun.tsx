@@ -57,7 +57,7 @@ export function ResolutionRun({ intro }: { intro?: string }) {
           </Alert>
         )}
         {result && (
-          <Alert color="teal" variant="light" title="Resolution finished" aria-label="Resolution summary">
+          <Alert color="teal" variant="light" title="Resolution finished" role="status">
             <Stack gap={6}>
               <Text size="sm">
                 {formatCount(result.records)} records resolved into {formatCount(result.customers)} customers ({result.mode} run, {result.seconds} s):{' '}

@@ -13,36 +13,29 @@ import { useSplitRecords } from '../queries';
 export function SplitRecordAction({ customer, record }: { customer: { id: string; displayName: string }; record: RecordOf360 }) {
   const [opened, modal] = useDisclosure(false);
   const [reason, setReason] = useState('');
-  const split = useSplitRecords(customer.id);
   const navigate = useNavigate();
   const name = recordName(record);
   const label = `${record.sourceCode} · ${record.externalId}`;
-
-  const confirm = () =>
-    split.mutate(
-      { sourceRecordIds: [record.id], reason },
-      {
-        onSuccess: (change) => {
-          modal.close();
-          setReason('');
-          const target = change.newCustomerId;
-          notifications.show({
-            color: 'teal',
-            title: change.restored ? 'Merge undone' : 'Split out',
-            message: (
-              <>
-                {name} ({label}) {change.restored ? 'is back with the customer it was merged from.' : 'is now a customer of its own.'}{' '}
-                {target && (
-                  <Anchor component="button" size="sm" onClick={() => navigate(`/customers/${target}`)}>
-                    Open that customer
-                  </Anchor>
-                )}
-              </>
-            ),
-          });
-        },
-      },
-    );
+  const split = useSplitRecords(customer.id, (change) => {
+    modal.close();
+    setReason('');
+    const target = change.newCustomerId;
+    notifications.show({
+      color: 'teal',
+      title: change.restored ? 'Merge undone' : 'Split out',
+      message: (
+        <>
+          {name} ({label}) {change.restored ? 'is back with the customer it was merged from.' : 'is now a customer of its own.'}{' '}
+          {target && (
+            <Anchor component="button" size="sm" onClick={() => navigate(`/customers/${target}`)}>
+              Open that customer
+            </Anchor>
+          )}
+        </>
+      ),
+    });
+  });
+  const confirm = () => split.mutate({ sourceRecordIds: [record.id], reason });
 
   return (
     <>

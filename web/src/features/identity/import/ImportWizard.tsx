@@ -336,7 +336,7 @@ export function ImportWizard() {
               </Alert>
             )}
             {result && (
-              <Alert color={result.bad ? 'orange' : 'teal'} variant="light" title={result.bad ? 'Imported, with rows skipped' : 'Imported'} aria-label="Import summary">
+              <Alert color={result.bad ? 'orange' : 'teal'} variant="light" title={result.bad ? 'Imported, with rows skipped' : 'Imported'} role="status">
                 <Text size="sm">
                   {formatCount(result.rowsRead)} rows read: {formatCount(result.inserted)} new, {formatCount(result.updated)} changed, {formatCount(result.unchanged)} unchanged,{' '}
                   {formatCount(result.bad)} bad; {formatCount(result.warnings)} value{result.warnings === 1 ? '' : 's'} dropped as unreadable ({result.seconds} s).
