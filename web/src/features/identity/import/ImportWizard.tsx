@@ -33,7 +33,9 @@ import { CANONICAL_FIELDS, FIELD_LABELS, buildMapping, mappingProblems, suggestM
 import { PREVIEW_BYTES, describeLayout, previewFile, type FilePreview } from './preview';
 
 const CODE = /^[A-Za-z0-9_.-]{1,64}$/;
-const FIELD_OPTIONS = CANONICAL_FIELDS.map((f) => ({ value: f, label: FIELD_LABELS[f] }));
+/** An explicit choice rather than a clear button: Mantine's clear button is hidden from keyboards and readers. */
+const NOT_MAPPED = 'not-mapped';
+const FIELD_OPTIONS = [{ value: NOT_MAPPED, label: 'Not mapped (kept as read)' }, ...CANONICAL_FIELDS.map((f) => ({ value: f, label: FIELD_LABELS[f] }))];
 const DATE_ORDERS: { value: DateOrder; label: string }[] = [
   { value: 'auto', label: 'Unambiguous forms only (1968-04-12, 19680412, 12 Apr 1968)' },
   { value: 'DD/MM/YYYY', label: 'Day first (12/04/1968)' },
@@ -133,7 +135,7 @@ export function ImportWizard() {
   const canNext = [Boolean(preview), !sourceProblem, problems.length === 0][active] ?? false;
   const mapped = preview ? preview.columns.filter((c) => columns[c]) : [];
   const systemOptions = useMemo(
-    () => (systems.data ?? []).map((s) => ({ value: s.code, label: `${s.code} · ${s.name} (${directory.name(s.divisionId)})` })),
+    () => (systems.data ?? []).map((s) => ({ value: s.code, label: `${s.name === s.code ? s.code : `${s.code} · ${s.name}`} (${directory.name(s.divisionId)})` })),
     [systems.data, directory],
   );
 
@@ -252,11 +254,10 @@ export function ImportWizard() {
                               <Select
                                 aria-label={`Rapport field for column ${column}`}
                                 size="xs"
-                                placeholder="Not mapped (kept as read)"
                                 data={FIELD_OPTIONS}
-                                value={field}
-                                onChange={(v) => setColumns((c) => ({ ...c, [column]: v as CanonicalField | null }))}
-                                clearable
+                                value={field ?? NOT_MAPPED}
+                                onChange={(v) => setColumns((c) => ({ ...c, [column]: !v || v === NOT_MAPPED ? null : (v as CanonicalField) }))}
+                                allowDeselect={false}
                                 searchable
                                 error={problems.some((p) => p.field && p.field === field && p.message.includes('columns'))}
                                 style={{ flex: 1 }}
@@ -299,7 +300,7 @@ export function ImportWizard() {
               )}
               {mapped.length > 0 && (
                 <PreviewTable
-                  title="Preview: the first rows as Rapport will read them"
+                  title="Preview: the first rows under their Rapport fields"
                   columns={mapped.map((c) => FIELD_LABELS[columns[c]!])}
                   rows={preview.rows.map((r) => mapped.map((c) => r[preview.columns.indexOf(c)] ?? ''))}
                 />

@@ -24,7 +24,7 @@ export const CANONICAL_FIELDS = [
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 
 export const FIELD_LABELS: Record<CanonicalField, string> = {
-  external_id: 'Record id in the source system',
+  external_id: 'Id in the source system',
   given_name: 'Given name',
   family_name: 'Family name',
   full_name: 'Full name',
