@@ -384,6 +384,13 @@ export class BlockIndex {
     const ruleVec = new IntVec(t.size * 4);
     const perRule: Record<string, number> = {};
     const skippedBlocks: SkippedBlock[] = [];
+    const ofs = this.rules.map((_, r) => this.blockOf[r].data);
+    const fits = this.rules.map((rule, r) => {
+      const cap = rule.maxBlockSize ?? this.options.maxBlockSize;
+      return Uint8Array.from(this.blockSize[r], (size) => (size <= cap ? 1 : 0));
+    });
+    const src = t.source.data;
+    const unique = this.options.uniqueSource;
     for (let r = 0; r < this.rules.length; r++) {
       let count = 0;
       const offsets = this.offsets[r];
@@ -405,9 +412,17 @@ export class BlockIndex {
         }
         for (let p = start; p < end; p++) {
           const x = members[p];
-          for (let q = p + 1; q < end; q++) {
+          const sx = src[x];
+          const uniqueX = unique !== undefined && unique[sx] === 1;
+          pairs: for (let q = p + 1; q < end; q++) {
             const y = members[q];
-            if (this.excluded(t, x, y) || this.coveredBefore(r, x, y)) continue;
+            if (uniqueX && src[y] === sx) continue;
+            // Produced by an earlier rule already? (coveredBefore, inlined: this loop runs for every pair)
+            for (let e = 0; e < r; e++) {
+              const of = ofs[e];
+              const bx = of[x];
+              if (bx >= 0 && bx === of[y] && fits[e][bx] === 1) continue pairs;
+            }
             a.push(x);
             b.push(y);
             ruleVec.push(r);
