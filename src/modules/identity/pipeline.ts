@@ -151,7 +151,7 @@ interface ScoredRun {
 }
 
 /** Combine blocked pairs (weighted) and deterministic pairs (weight Infinity) into one edge list. */
-function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: DeterministicLinks, settings: ResolutionSettings, index: BlockIndex, table: PersonTable, scorer: Scorer): ScoredRun {
+function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: DeterministicLinks, settings: ResolutionSettings, index: BlockIndex, table: PersonTable): ScoredRun {
   const nb = pairs.a.length;
   const nd = det.a.length;
   const a = new Int32Array(nb + nd);
@@ -167,32 +167,34 @@ function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: Determini
   const detNames = settings.deterministicRules.map((r) => r.name);
   const edgeRule = new Array<string>(nb + nd);
   for (let e = 0; e < nb; e++) edgeRule[e] = ruleNames[pairs.rule[e]];
-  capConflictingBirthDates(table, scorer, a, b, weight, nb, settings);
+  capHouseholdConflicts(table, a, b, weight, nb, settings);
   for (let e = 0; e < nd; e++) edgeRule[nb + e] = detNames[det.rule[e]];
   return { pairs, det, edges: { a, b, weight }, edgeRule };
 }
 
 /**
- * Fellegi-Sunter treats fields as independent, but a household shares phone, address and family name at once,
- * so a father and son can out-score a clearly different birth date. When birth dates clearly differ (beyond a
- * typo or a day/month swap), no personal identifier (national id, email) agrees, and the pair reaches the
- * auto-link weight only thanks to household evidence (phone, address), it is capped just below the threshold:
- * a person reviews it instead.
+ * Fellegi-Sunter treats fields as independent, but a household shares its address, landline and family name at
+ * once, so a father and son who share a given name can out-score a clearly different birth date. A pair living
+ * at the same address (or sharing a phone number) whose birth dates clearly differ (beyond a typo or a
+ * day/month swap) and that shares no personal identifier (national id, email) is never linked automatically:
+ * its weight is capped just below the auto-link threshold so that a person reviews it.
  */
-const HOUSEHOLD_COMPARISONS = new Set(['phone', 'address']);
-function capConflictingBirthDates(table: PersonTable, scorer: Scorer, a: Int32Array, b: Int32Array, weight: Float64Array, n: number, settings: ResolutionSettings) {
+function capHouseholdConflicts(table: PersonTable, a: Int32Array, b: Int32Array, weight: Float64Array, n: number, settings: ResolutionSettings) {
   const upper = weightOf(settings.thresholds.autoLink);
   const cap = upper - 1e-6;
+  const same = (col: Int32Array | number[], i: number, j: number) => col[i] >= 0 && col[i] === col[j];
   const nid = table.columns.nationalId.codes.data;
   const email = table.columns.email.codes.data;
+  const phone = table.columns.phone.codes.data;
+  const address = table.columns.address1.codes.data;
+  const postcode = table.columns.postcode.codes.data;
   for (let e = 0; e < n; e++) {
     if (weight[e] < upper) continue;
     const i = a[e];
     const j = b[e];
-    if ((nid[i] >= 0 && nid[i] === nid[j]) || (email[i] >= 0 && email[i] === email[j])) continue;
-    if (!dobClearlyDiffers(table, i, j)) continue;
-    const household = scorer.explain(i, j).fields.reduce((sum, f) => sum + (HOUSEHOLD_COMPARISONS.has(f.comparison) && f.weight > 0 ? f.weight : 0), 0);
-    if (weight[e] - household < upper) weight[e] = cap;
+    const household = same(phone, i, j) || (same(address, i, j) && same(postcode, i, j));
+    if (!household || same(nid, i, j) || same(email, i, j)) continue;
+    if (dobClearlyDiffers(table, i, j)) weight[e] = cap;
   }
 }
 
@@ -238,7 +240,7 @@ export function resolve(records: readonly ResolveRecord[], options: ResolveOptio
   const weights = scorer.pairWeights(patterns, pairs.a);
   lap('scoring');
 
-  const run = buildEdges(pairs, weights, det, settings, index, table, scorer);
+  const run = buildEdges(pairs, weights, det, settings, index, table);
   const state: ResolverState = { settings, table, index, model, scorer, uniqueSources, clusterIdOf: [], rowsOf: new Map() };
   const result = clusterAndReport(state, run, undefined, options);
   lap('clustering');
@@ -474,7 +476,7 @@ export function resolveIncremental(state: ResolverState, batch: readonly Resolve
     if (group.length > 1) preset.push(group);
   }
   const rows = Int32Array.from([...affected].sort((x, y) => x - y));
-  const run = buildEdges(pairs, weights, det, settings, index, table, state.scorer);
+  const run = buildEdges(pairs, weights, det, settings, index, table);
   lap('candidates');
 
   // Records outside the affected set keep their clusters; previous ids come from the state.

@@ -43,7 +43,7 @@ export function defaultSettings(overrides: Partial<ResolutionSettings> = {}): Re
     maxBlockSize: 200,
     maxSharedIdentifier: 10,
     training: { uSamplePairs: 200_000, maxIterations: 200, tolerance: 1e-6, seed: 20240601, minProbability: 1e-7, maxTrainingPairs: 2_000_000 },
-    thresholds: { autoLink: 0.5, review: 0.2 },
+    thresholds: { autoLink: 0.9, review: 0.2 },
     coherence: { minMeanProbability: 0.3, maxCrossPairs: 64 },
     enforceUniqueSources: true,
     survivorship: defaultSurvivorship(),
