@@ -197,6 +197,13 @@ const CLASSIFICATION: Record<string, Classification> = {
   // Identity resolution: merges, splits and decisions change who a customer is; only refusals are probed,
   // since a successful merge would reshape the fixture the other checks rely on.
   'POST /api/v1/resolution-runs': { kind: 'write' },
+  // Economics: a customer's results may be absent (not scored yet); scoring and settings are the administrator's.
+  'GET /api/v1/customers/:id/economics': { kind: 'read', id: 'customer' },
+  'GET /api/v1/economics/summary': { kind: 'read' },
+  'GET /api/v1/economics/fits': { kind: 'read' },
+  'GET /api/v1/economics/settings': { kind: 'read' },
+  'POST /api/v1/economics/runs': { kind: 'write', writes: (p) => [{ label: 'score the whole book', payload: {}, allowed: p.role === 'admin' }] },
+  'PUT /api/v1/economics/settings': { kind: 'write', writes: (p) => [{ label: 'change costs and margins', payload: { caseCost: 20 }, allowed: p.role === 'admin' }] },
   'GET /api/v1/review-pairs': { kind: 'read' },
   'POST /api/v1/review-pairs/:id/decision': {
     kind: 'write',
