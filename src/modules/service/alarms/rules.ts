@@ -45,11 +45,12 @@ export function customerAlarms(f: CustomerFacts, cfg: AlarmSettings, now: Date):
         customerId: f.customerId,
         subjectKey: '',
         severity: f.tier === 'top1' ? 'critical' : f.tier === 'top5' ? 'warning' : 'info',
+        // Dated, not counted in days, so the reason stays the same from one night to the next (and is not rewritten).
         reason:
           silentDays === null
             ? `${TIER_LABEL[f.tier]} customer with no meaningful contact on record`
-            : `${TIER_LABEL[f.tier]} customer with no meaningful contact for ${silentDays} days (last: ${f.lastContactWhat ?? 'contact'} on ${day(f.lastContactAt!)}; the limit is ${cfg.neglectDays})`,
-        details: { tier: f.tier, lastContactAt: f.lastContactAt?.toISOString() ?? null, silentDays, limitDays: cfg.neglectDays },
+            : `${TIER_LABEL[f.tier]} customer with no meaningful contact since ${day(f.lastContactAt!)} (${f.lastContactWhat ?? 'contact'}); the limit is ${cfg.neglectDays} days`,
+        details: { tier: f.tier, lastContactAt: f.lastContactAt?.toISOString() ?? null, limitDays: cfg.neglectDays },
         caseId: null,
       });
     }

@@ -26,9 +26,21 @@ export interface AlarmRunResult {
   resolved: number;
   chunks: number;
   seconds: number;
+  /** Seconds spent per step: customer ids, value lookup, contacts, offers, complaints, writing alarms, resolving the rest. */
+  phases: Record<'ids' | 'value' | 'contacts' | 'offers' | 'complaints' | 'write' | 'resolve', number>;
 }
 
 const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
+/** The kinds the customer pass decides. */
+const CUSTOMER_KINDS = ['neglected', 'p_alive_falling', 'spend_falling'] as const;
+
+interface OpenAlarm {
+  id: string;
+  severity: string;
+  reason: string;
+  seen: boolean;
+}
+const alarmKey = (kind: string, customerId: string, subjectKey: string) => `${kind}|${customerId}|${subjectKey}`;
 /** Lets the event loop turn before each statement, so API requests interleave with the job (see sla/check.ts). */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -47,21 +59,29 @@ export class AlarmService {
     const divisionNames = new Map((await this.db.query<{ id: string; name: string }>(`SELECT id, name FROM divisions WHERE tenant_id = $1`, [tenantId])).map((d) => [d.id, d.name]));
     // An estimate is enough for a progress bar, and an exact count of a million rows would hold the database for seconds.
     const [{ n: total }] = await this.db.query<{ n: number }>(`SELECT greatest(reltuples, 0)::int AS n FROM pg_class WHERE oid = 'golden_customers'::regclass`);
-    const result: AlarmRunResult = { customers: 0, complaintsChecked: 0, offersChecked: 0, raised: Object.fromEntries(ALARM_KINDS.map((k) => [k, 0])), newAlarms: 0, resolved: 0, chunks: 0, seconds: 0 };
+    const result: AlarmRunResult = { customers: 0, complaintsChecked: 0, offersChecked: 0, raised: Object.fromEntries(ALARM_KINDS.map((k) => [k, 0])), newAlarms: 0, resolved: 0, chunks: 0, seconds: 0, phases: { ids: 0, value: 0, contacts: 0, offers: 0, complaints: 0, write: 0, resolve: 0 } };
+    const clock = (phase: keyof AlarmRunResult['phases'], since: number) => {
+      result.phases[phase] += (performance.now() - since) / 1000;
+      return performance.now();
+    };
     await progress?.(0, total);
 
     let after = NO_DIVISION;
     for (;;) {
       if (signal?.aborted) return this.finish(result, started);
       await breathe();
+      let t = performance.now();
       const ids = (await this.db.query<{ id: string }>(`SELECT id FROM golden_customers WHERE tenant_id = $1 AND status = 'active' AND id > $2 ORDER BY id LIMIT $3`, [tenantId, after, chunkSize])).map((r) => r.id);
+      t = clock('ids', t);
       if (!ids.length) break;
       after = ids[ids.length - 1];
       const alarms: RaisedAlarm[] = [];
       const [tiers, trends] = await Promise.all([this.ctx.value.tierOf(tenantId, ids), this.ctx.value.trendsOf?.(tenantId, ids) ?? Promise.resolve(new Map())]);
       const watched = ids.filter((id) => cfg.neglectTiers.includes(tiers.get(id) ?? 'rest'));
+      t = clock('value', t);
       await breathe();
       const contacts = await this.lastContacts(tenantId, watched);
+      t = clock('contacts', t);
       for (const id of ids) {
         const tier = tiers.get(id) ?? 'rest';
         const trend = trends.get(id);
@@ -69,7 +89,12 @@ export class AlarmService {
         const c = contacts.get(id);
         alarms.push(...customerAlarms({ customerId: id, tier, lastContactAt: c?.at ?? null, lastContactWhat: c?.what ?? null, trend }, cfg, now));
       }
-      await this.upsert(tenantId, alarms, now, result);
+      await breathe();
+      const open = await this.openAlarms(tenantId, CUSTOMER_KINDS, ids);
+      await this.reconcile(tenantId, alarms, open, now, result);
+      // This pass decides these kinds for these customers: whatever it did not raise again has gone away.
+      await this.resolve(tenantId, [...open.values()].filter((a) => !a.seen).map((a) => a.id), now, result);
+      clock('write', t);
       result.customers += ids.length;
       result.chunks += 1;
       await progress?.(result.customers, total);
@@ -77,25 +102,31 @@ export class AlarmService {
     }
 
     // Offers are few among the accounts, so this pass is driven from the offers, not from every customer.
+    const openOffers = await this.openAlarms(tenantId, ['offer_conflict']);
     let afterOffer = NO_DIVISION;
     for (;;) {
       if (signal?.aborted) return this.finish(result, started);
       await breathe();
+      let t = performance.now();
       const offers = await this.offerConflicts(tenantId, afterOffer, chunkSize);
+      t = clock('offers', t);
       if (!offers.length) break;
       afterOffer = offers[offers.length - 1].offerAccountId;
       const alarms = offers
         .filter((o) => o.heldProducts.length > 0)
         .map((o) => offerConflictAlarm({ ...o, offerDivision: divisionNames.get(o.offerDivision) ?? 'A division', heldDivisions: o.heldDivisions.map((d) => divisionNames.get(d) ?? d) }));
-      await this.upsert(tenantId, alarms, now, result);
+      await this.reconcile(tenantId, alarms, openOffers, now, result);
+      clock('write', t);
       result.offersChecked += offers.length;
       await breathe();
     }
 
+    const openComplaints = await this.openAlarms(tenantId, ['complaint_overdue']);
     let afterCase = NO_DIVISION;
     for (;;) {
       if (signal?.aborted) return this.finish(result, started);
       await breathe();
+      let t = performance.now();
       const rows = await this.db.query<{ id: string; customer_id: string; subject: string; opened_at: Date; first_response_state: string; resolution_state: string; first_response_due_at: Date | null; resolution_due_at: Date | null }>(
         `SELECT id, customer_id, subject, opened_at, first_response_state, resolution_state, first_response_due_at, resolution_due_at
            FROM cases WHERE tenant_id = $1 AND kind = 'complaint' AND status IN ('open', 'in_progress', 'waiting_on_customer')
@@ -104,20 +135,23 @@ export class AlarmService {
       );
       if (!rows.length) break;
       afterCase = rows[rows.length - 1].id;
+      t = clock('complaints', t);
       const alarms = rows.map((r) => complaintAlarm({ caseId: r.id, customerId: r.customer_id, subject: r.subject, openedAt: new Date(r.opened_at), firstResponseState: r.first_response_state, resolutionState: r.resolution_state, firstResponseDueAt: r.first_response_due_at, resolutionDueAt: r.resolution_due_at }));
-      await this.upsert(tenantId, alarms, now, result);
+      await this.reconcile(tenantId, alarms, openComplaints, now, result);
+      clock('write', t);
       result.complaintsChecked += rows.length;
       await breathe();
     }
-    // Whatever this complete run did not see again has gone away.
-    const resolved = await this.db.orm.update(serviceAlarms).set({ resolvedAt: now })
-      .where(and(eq(serviceAlarms.tenantId, tenantId), isNull(serviceAlarms.resolvedAt), lt(serviceAlarms.lastSeenAt, now))).returning({ id: serviceAlarms.id });
-    result.resolved = resolved.length;
+    // Offers and complaints this complete run did not find again have gone away.
+    const resolveStart = performance.now();
+    await this.resolve(tenantId, [...openOffers.values(), ...openComplaints.values()].filter((a) => !a.seen).map((a) => a.id), now, result);
+    clock('resolve', resolveStart);
     return this.finish(result, started);
   }
 
   private finish(result: AlarmRunResult, started: number) {
     result.seconds = Math.round(performance.now() - started) / 1000;
+    for (const k of Object.keys(result.phases) as (keyof AlarmRunResult['phases'])[]) result.phases[k] = Math.round(result.phases[k] * 1000) / 1000;
     return result;
   }
 
@@ -182,10 +216,30 @@ export class AlarmService {
     );
   }
 
-  private async upsert(tenantId: string, alarms: RaisedAlarm[], now: Date, result: AlarmRunResult) {
-    if (!alarms.length) return;
+  /** Open alarms of some kinds (for some customers), by key, to compare a pass's findings with. */
+  private async openAlarms(tenantId: string, kinds: readonly AlarmRow['kind'][], customerIds?: string[]): Promise<Map<string, OpenAlarm>> {
+    const rows = await this.db.query<{ id: string; kind: string; customer_id: string; subject_key: string; severity: string; reason: string }>(
+      `SELECT id, kind, customer_id, subject_key, severity, reason FROM service_alarms
+        WHERE tenant_id = $1 AND resolved_at IS NULL AND kind = ANY($2::text[]) ${customerIds ? 'AND customer_id = ANY($3::uuid[])' : ''}`,
+      customerIds ? [tenantId, kinds, customerIds] : [tenantId, kinds],
+    );
+    return new Map(rows.map((r) => [alarmKey(r.kind, r.customer_id, r.subject_key), { id: r.id, severity: r.severity, reason: r.reason, seen: false }]));
+  }
+
+  /**
+   * Writes only what changed: an alarm still open with the same reason is left alone (a million unchanged
+   * alarms would otherwise be rewritten every night); new, changed and reopened ones go through one upsert.
+   */
+  private async reconcile(tenantId: string, alarms: RaisedAlarm[], open: Map<string, OpenAlarm>, now: Date, result: AlarmRunResult) {
+    const changed: RaisedAlarm[] = [];
+    for (const a of alarms) {
+      result.raised[a.kind] = (result.raised[a.kind] ?? 0) + 1;
+      const known = open.get(alarmKey(a.kind, a.customerId, a.subjectKey));
+      if (known) known.seen = true;
+      if (!known || known.reason !== a.reason || known.severity !== a.severity) changed.push(a);
+    }
+    if (!changed.length) return;
     await breathe();
-    for (const a of alarms) result.raised[a.kind] = (result.raised[a.kind] ?? 0) + 1;
     const rows = await this.db.query<{ inserted: boolean }>(
       `INSERT INTO service_alarms (tenant_id, id, kind, customer_id, subject_key, severity, reason, details, case_id, first_raised_at, last_seen_at, resolved_at)
        SELECT $1, v.id, v.kind, v.customer_id, v.subject_key, v.severity, v.reason, v.details::jsonb, v.case_id, $2, $2, NULL
@@ -198,17 +252,25 @@ export class AlarmService {
       [
         tenantId,
         now.toISOString(),
-        alarms.map(() => newId()),
-        alarms.map((a) => a.kind),
-        alarms.map((a) => a.customerId),
-        alarms.map((a) => a.subjectKey),
-        alarms.map((a) => a.severity),
-        alarms.map((a) => a.reason),
-        alarms.map((a) => JSON.stringify(a.details)),
-        alarms.map((a) => a.caseId),
+        changed.map(() => newId()),
+        changed.map((a) => a.kind),
+        changed.map((a) => a.customerId),
+        changed.map((a) => a.subjectKey),
+        changed.map((a) => a.severity),
+        changed.map((a) => a.reason),
+        changed.map((a) => JSON.stringify(a.details)),
+        changed.map((a) => a.caseId),
       ],
     );
     result.newAlarms += rows.filter((r) => r.inserted).length;
+  }
+
+  private async resolve(tenantId: string, ids: string[], now: Date, result: AlarmRunResult) {
+    for (let i = 0; i < ids.length; i += 2000) {
+      await breathe();
+      await this.db.query(`UPDATE service_alarms SET resolved_at = $2 WHERE tenant_id = $1 AND id = ANY($3::uuid[]) AND resolved_at IS NULL`, [tenantId, now.toISOString(), ids.slice(i, i + 2000)]);
+    }
+    result.resolved += ids.length;
   }
 
   private scope(actor: Actor): SQL | undefined {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { buildTestApp } from '../../../api/testing.js';
 import { systemActor } from '../../../core/actor.js';
 import { DEFAULT_TENANT } from '../../../core/ids.js';
@@ -37,15 +37,21 @@ describe('SLA check', () => {
     expect(row.slaNextCheckAt?.getTime()).toBe(dueAt.getTime());
     expect((await notesFor(c.id)).filter((n) => n.kind === 'sla_warning').map((n) => n.userId)).toEqual([f.staff.lucy.id]);
 
-    // A month later both timers have breached: one run, and running it again changes nothing.
+    // Just past the first-response due time: breached, the division's manager hears about it.
+    const justLate = await svc().sla.run(DEFAULT_TENANT, { now: new Date(dueAt.getTime() + 60_000) });
+    expect(justLate).toMatchObject({ breaches: 1, staleBreaches: 0 });
+    expect((await notesFor(c.id)).filter((n) => n.kind === 'sla_breach').map((n) => n.userId)).toEqual([f.staff.helen.id]);
+
+    // A month later the resolution has breached too, found long after the fact: the priority goes up, and the
+    // managers get one digest for the division instead of a notice per case.
     const later = new Date(dueAt.getTime() + 30 * DAY);
     const breached = await svc().sla.run(DEFAULT_TENANT, { now: later });
-    expect(breached.breaches).toBe(2);
-    expect(breached.priorityRaised).toBe(1);
+    expect(breached).toMatchObject({ breaches: 1, priorityRaised: 1, staleBreaches: 1 });
     row = await svc().cases.row(admin, c.id);
     expect(row).toMatchObject({ firstResponseState: 'breached', resolutionState: 'breached', priority: 'high', escalationLevel: 2, slaNextCheckAt: null });
-    const notes = await notesFor(c.id);
-    expect(notes.filter((n) => n.kind === 'sla_breach').map((n) => n.userId).sort()).toEqual([f.staff.helen.id, f.staff.helen.id]);
+    expect((await notesFor(c.id)).filter((n) => n.kind === 'sla_breach')).toHaveLength(1);
+    const digest = await t.db.orm.select().from(serviceNotifications).where(and(eq(serviceNotifications.tenantId, DEFAULT_TENANT), isNull(serviceNotifications.caseId)));
+    expect(digest).toEqual([expect.objectContaining({ divisionId: f.divisions.cards, userId: null, message: expect.stringContaining('1 cases had already missed their SLA') })]);
     const events = await svc().cases.events(admin, c.id);
     expect(events.filter((e) => e.kind === 'sla_breached')).toHaveLength(2);
     expect(events.find((e) => e.kind === 'priority')).toMatchObject({ fromValue: 'normal', toValue: 'high', actorKind: 'sla-check' });

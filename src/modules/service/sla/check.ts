@@ -29,6 +29,8 @@ export interface SlaCheckResult {
   breaches: number;
   priorityRaised: number;
   reassigned: number;
+  /** Cases whose breach was found more than a day late: reported in one digest per division, not one notice each. */
+  staleBreaches: number;
   notifications: number;
   events: number;
   chunks: number;
@@ -66,6 +68,7 @@ interface CheckRow {
 }
 
 const OPEN: CaseStatus[] = ['open', 'in_progress', 'waiting_on_customer'];
+const STALE_BREACH_MS = 86_400_000;
 /**
  * Called before each statement: on PGlite every statement runs on the one connection and holds the event loop
  * while it runs, so letting the loop turn between statements lets a waiting API request put its next query in
@@ -110,12 +113,14 @@ export class SlaCheck {
     const started = performance.now();
     const now = opts.now ?? new Date();
     const chunkSize = opts.chunkSize ?? 1000;
-    const result: SlaCheckResult = { examined: 0, changed: 0, warnings: 0, breaches: 0, priorityRaised: 0, reassigned: 0, notifications: 0, events: 0, chunks: 0, seconds: 0, phases: { read: 0, compute: 0, write: 0 } };
+    const result: SlaCheckResult = { examined: 0, changed: 0, warnings: 0, breaches: 0, priorityRaised: 0, reassigned: 0, staleBreaches: 0, notifications: 0, events: 0, chunks: 0, seconds: 0, phases: { read: 0, compute: 0, write: 0 } };
     const db = this.ctx.db;
     // No total up front: counting the due cases exactly would hold the database (one connection on PGlite) for seconds.
     const total = null;
     await progress?.(0, total);
     let after: { at: Date | null; id: string } | null = null;
+    // Breaches found more than a day late, by division, for the digest.
+    const staleByDivision = new Map<string, number>();
     for (;;) {
       if (signal?.aborted) break;
       const where = opts.full
@@ -134,19 +139,28 @@ export class SlaCheck {
       if (!rows.length) break;
       const last = rows[rows.length - 1];
       after = { at: last.slaNextCheckAt, id: last.id };
-      await this.checkChunk(tenantId, rows, now, result);
+      await this.checkChunk(tenantId, rows, now, result, staleByDivision);
       result.examined += rows.length;
       result.chunks += 1;
       await progress?.(result.examined, total);
       await breathe();
       if (rows.length < chunkSize) break;
     }
+    if (staleByDivision.size) {
+      const digest = [...staleByDivision].map(([divisionId, n]) => ({
+        tenantId, userId: null, divisionId, caseId: null, customerId: null, kind: 'sla_breach' as const, createdAt: now,
+        message: `${n} cases had already missed their SLA by more than a day when the SLA check found them: see the breached cases of your division`,
+      }));
+      await this.ctx.db.orm.insert(serviceNotifications).values(digest);
+      result.notifications += digest.length;
+      result.staleBreaches = [...staleByDivision.values()].reduce((a, b) => a + b, 0);
+    }
     result.seconds = Math.round(performance.now() - started) / 1000;
     for (const k of ['read', 'compute', 'write'] as const) result.phases[k] = Math.round(result.phases[k] * 1000) / 1000;
     return result;
   }
 
-  private async checkChunk(tenantId: string, rows: CheckRow[], now: Date, result: SlaCheckResult) {
+  private async checkChunk(tenantId: string, rows: CheckRow[], now: Date, result: SlaCheckResult, staleByDivision: Map<string, number>) {
     const computeStart = performance.now();
     const updates: { row: CheckRow; cols: ReturnType<typeof timerColumns>; set: ReturnType<typeof planEscalation>['set'] }[] = [];
     const pending: { row: CheckRow; transitions: TimerTransition[]; cols: ReturnType<typeof timerColumns> }[] = [];
@@ -177,7 +191,15 @@ export class SlaCheck {
         if (plan.set.priority) result.priorityRaised += 1;
         if (plan.set.ownerUserId !== undefined) result.reassigned += 1;
         for (const e of plan.events) events.push({ tenantId, ...e, at: now, actorUserId: null, actorKind: 'sla-check' });
-        for (const n of plan.notifications) notes.push({ tenantId, ...n, createdAt: now });
+        // A breach the check finds long after it happened (a backlog: an import, a stopped job) is not news to
+        // page anyone about case by case: the division's managers get one digest per run instead.
+        const dueTimes = p.transitions.filter((x) => x.to === 'breached' && x.from !== 'breached').map((x) => (x.timer === 'first_response' ? p.cols.firstResponseDueAt : p.cols.resolutionDueAt));
+        const stale = dueTimes.length > 0 && dueTimes.every((d) => d !== null && now.getTime() - d.getTime() > STALE_BREACH_MS);
+        for (const n of plan.notifications) {
+          if (stale && (n.kind === 'sla_breach' || n.kind === 'sla_warning')) continue;
+          notes.push({ tenantId, ...n, createdAt: now });
+        }
+        if (stale) staleByDivision.set(p.row.divisionId, (staleByDivision.get(p.row.divisionId) ?? 0) + 1);
       }
     }
     const writeStart = performance.now();
