@@ -224,7 +224,7 @@ export function IdentityReviewPage() {
               onReason={setReason}
               onDecide={onDecide}
               deciding={deciding}
-              decisionError={decide.error}
+              decisionError={decide.variables?.pair.id === selected.id ? decide.error : null}
             />
           )}
         </Grid.Col>

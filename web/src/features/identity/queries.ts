@@ -56,6 +56,8 @@ export function useDecidePair() {
       queryClient.setQueryData<ReviewPair[]>(['review-pairs', 'pending'], (pairs) => pairs?.filter((p) => p.id !== v.pair.id));
       return invalidateClusters(queryClient);
     },
+    // Someone else may have decided the pair (409) or a run superseded it: show the queue as it is now.
+    onError: () => queryClient.invalidateQueries({ queryKey: ['review-pairs'] }),
   });
 }
 

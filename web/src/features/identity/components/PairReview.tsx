@@ -90,7 +90,7 @@ export function PairReview({ pair, directory, systemNames, reason, onReason, onD
         <Stack gap={4}>
           <Group gap="xs">
             <Title order={3} size="h5">
-              Why the matcher was unsure
+              How the matcher scored the pair
             </Title>
             {explanation?.refused && (
               <Badge size="xs" variant="outline" color="grape" tt="none">

@@ -66,7 +66,9 @@ export function ResolutionRun({ intro }: { intro?: string }) {
               </Text>
               <Group gap="sm">
                 <Text size="sm">
-                  {result.reviewPairs === 0 ? 'No pair needs a person’s review.' : `${formatCount(result.reviewPairs)} pair${result.reviewPairs === 1 ? '' : 's'} found doubtful.`}
+                  {result.reviewPairs === 0
+                    ? 'No pair needs a person’s review.'
+                    : `${formatCount(result.reviewPairs)} doubtful pair${result.reviewPairs === 1 ? '' : 's'} in this run; those already decided stay decided.`}
                 </Text>
                 {result.reviewPairs > 0 && (
                   <Button component={Link} to="/identity/review" size="compact-sm" variant="light">

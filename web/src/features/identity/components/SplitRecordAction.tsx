@@ -42,10 +42,10 @@ export function SplitRecordAction({ customer, record }: { customer: { id: string
       <Button size="compact-xs" variant="subtle" color="red" leftSection={<IconUserMinus size={14} />} onClick={modal.open} aria-label={`Not this person: split ${name} (${label}) out`}>
         Not this person
       </Button>
-      <Modal opened={opened} onClose={modal.close} title={`Split ${name} out of ${customer.displayName}?`} centered>
+      <Modal opened={opened} onClose={modal.close} title={`Split a record out of ${customer.displayName}?`} centered>
         <Stack gap="sm">
           <Text size="sm">
-            The {label} record leaves {customer.displayName} and becomes a customer of its own (or returns to the customer it was merged from). Its products and
+            The {label} record (“{name}”) leaves {customer.displayName} and becomes a customer of its own (or returns to the customer it was merged from). Its products and
             contacts go with it. Rapport remembers the decision, so later resolution runs keep them apart.
           </Text>
           <TextInput label="Reason (optional)" description="Kept in both customers’ history" value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} data-autofocus />
