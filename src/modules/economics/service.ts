@@ -195,6 +195,9 @@ export class EconomicsService {
     const span = await purchaseSpan(this.db, tenantId, scope, kinds);
     const warnings: string[] = [];
     if (span.unlinked) warnings.push(`${span.unlinked} transactions belong to source records not yet resolved into customers and are left out (run rapport resolve)`);
+    if (!span.first && span.unlinked) {
+      throw new ValidationError('no transaction belongs to a golden customer yet', [{ path: 'source', message: `${span.unlinked} transactions wait for their records to be resolved: run rapport resolve (or fit one source with --source)` }]);
+    }
     if (!span.first) throw new ValidationError('there are no transactions to fit on', [{ path: 'source', message: 'import transactions first: rapport import FILE --kind transactions' }]);
     if (calibrationEnd < span.first) {
       throw new ValidationError('the calibration end is before the first purchase', [{ path: 'calibrationEnd', message: `${calibrationEnd} is before the earliest purchase (${span.first})` }]);
