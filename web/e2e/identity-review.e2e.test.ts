@@ -245,11 +245,11 @@ describe.skipIf(!hasChromium)('web app in Chromium: reviewing matches, splitting
     await page.route('**/api/v1/review-pairs?**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items: [] }) }));
     await page.goto('/identity/review');
     await page.getByRole('heading', { name: 'Nothing to review' }).waitFor();
+    await browser.screenshot('identity-review-empty');
     await page.getByRole('button', { name: 'Run resolution' }).click();
     const summary = page.getByRole('status', { name: 'Resolution finished' });
     await summary.waitFor({ timeout: 45_000 });
     expect(await summary.innerText()).toMatch(/records resolved into \d+ customers/);
-    await browser.screenshot('identity-review-empty');
     await page.unroute('**/api/v1/review-pairs?**');
   });
 });
