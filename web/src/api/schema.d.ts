@@ -1353,6 +1353,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/economics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's CLV, P(alive), expected purchases, tier, disposition with reasons, RFM segment and profit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerEconomics"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/history": {
         parameters: {
             query?: never;
@@ -1929,6 +1967,376 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Division"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/economics/fits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model fits, newest first: parameters, log-likelihood, customers, convergence and warnings */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["EconomicsFit"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/economics/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Score every customer (fits BG/NBD and Gamma-Gamma, then CLV, tiers, dispositions, profit); runs as a job */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description Calibration end (default today)
+                         */
+                        asOf?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Job"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/economics/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Costs to serve, product margins, CLV and disposition settings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @default 0.1 */
+                            annualDiscountRate: number;
+                            /** @default 0 */
+                            caseCost: number;
+                            /** @default USD */
+                            currency: string;
+                            /** @default 0.3 */
+                            defaultMargin: number;
+                            dispositions?: {
+                                /** @default USD */
+                                currency: string;
+                                /** @enum {string} */
+                                fallback: "acquire-lookalike" | "keep" | "grow" | "strategic" | "profitable" | "let-go";
+                                /** @default rest */
+                                restTier: string;
+                                rules: {
+                                    /** @default [] */
+                                    all: ({
+                                        /** @enum {string} */
+                                        kind: "number";
+                                        /** @enum {string} */
+                                        metric: "clv" | "probabilityAlive" | "expectedPurchases" | "expectedSpend" | "frequency" | "recencyDays" | "tenureDays" | "walletGap";
+                                        /** @enum {string} */
+                                        op: "<" | "<=" | ">" | ">=";
+                                        value: number;
+                                    } | {
+                                        in: string[];
+                                        /** @enum {string} */
+                                        kind: "tier";
+                                    } | {
+                                        in: string[];
+                                        /** @enum {string} */
+                                        kind: "segment";
+                                    })[];
+                                    /** @default [] */
+                                    any: ({
+                                        /** @enum {string} */
+                                        kind: "number";
+                                        /** @enum {string} */
+                                        metric: "clv" | "probabilityAlive" | "expectedPurchases" | "expectedSpend" | "frequency" | "recencyDays" | "tenureDays" | "walletGap";
+                                        /** @enum {string} */
+                                        op: "<" | "<=" | ">" | ">=";
+                                        value: number;
+                                    } | {
+                                        in: string[];
+                                        /** @enum {string} */
+                                        kind: "tier";
+                                    } | {
+                                        in: string[];
+                                        /** @enum {string} */
+                                        kind: "segment";
+                                    })[];
+                                    /** @enum {string} */
+                                    disposition: "acquire-lookalike" | "keep" | "grow" | "strategic" | "profitable" | "let-go";
+                                }[];
+                                tiers: {
+                                    id: string;
+                                    share: number;
+                                }[];
+                            };
+                            /**
+                             * @default [
+                             *       "purchase",
+                             *       "fee",
+                             *       "interest_margin"
+                             *     ]
+                             */
+                            eventKinds: ("purchase" | "fee" | "interest_margin")[];
+                            /** @default 36 */
+                            horizonMonths: number;
+                            /**
+                             * @default week
+                             * @enum {string}
+                             */
+                            period: "day" | "week" | "month";
+                            /** @default {} */
+                            productMargins: {
+                                [key: string]: number;
+                            };
+                            /** @default 365 */
+                            profitWindowDays: number;
+                            /**
+                             * @default bgnbd
+                             * @enum {string}
+                             */
+                            purchaseModel: "bgnbd" | "pareto-nbd";
+                            /** @default {} */
+                            touchPointCosts: {
+                                [key: string]: number;
+                            };
+                            /** @default 91 */
+                            trendDays: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the economics settings (omitted keys take their defaults) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @default 0.1 */
+                            annualDiscountRate: number;
+                            /** @default 0 */
+                            caseCost: number;
+                            /** @default USD */
+                            currency: string;
+                            /** @default 0.3 */
+                            defaultMargin: number;
+                            dispositions?: {
+                                /** @default USD */
+                                currency: string;
+                                /** @enum {string} */
+                                fallback: "acquire-lookalike" | "keep" | "grow" | "strategic" | "profitable" | "let-go";
+                                /** @default rest */
+                                restTier: string;
+                                rules: {
+                                    /** @default [] */
+                                    all: ({
+                                        /** @enum {string} */
+                                        kind: "number";
+                                        /** @enum {string} */
+                                        metric: "clv" | "probabilityAlive" | "expectedPurchases" | "expectedSpend" | "frequency" | "recencyDays" | "tenureDays" | "walletGap";
+                                        /** @enum {string} */
+                                        op: "<" | "<=" | ">" | ">=";
+                                        value: number;
+                                    } | {
+                                        in: string[];
+                                        /** @enum {string} */
+                                        kind: "tier";
+                                    } | {
+                                        in: string[];
+                                        /** @enum {string} */
+                                        kind: "segment";
+                                    })[];
+                                    /** @default [] */
+                                    any: ({
+                                        /** @enum {string} */
+                                        kind: "number";
+                                        /** @enum {string} */
+                                        metric: "clv" | "probabilityAlive" | "expectedPurchases" | "expectedSpend" | "frequency" | "recencyDays" | "tenureDays" | "walletGap";
+                                        /** @enum {string} */
+                                        op: "<" | "<=" | ">" | ">=";
+                                        value: number;
+                                    } | {
+                                        in: string[];
+                                        /** @enum {string} */
+                                        kind: "tier";
+                                    } | {
+                                        in: string[];
+                                        /** @enum {string} */
+                                        kind: "segment";
+                                    })[];
+                                    /** @enum {string} */
+                                    disposition: "acquire-lookalike" | "keep" | "grow" | "strategic" | "profitable" | "let-go";
+                                }[];
+                                tiers: {
+                                    id: string;
+                                    share: number;
+                                }[];
+                            };
+                            /**
+                             * @default [
+                             *       "purchase",
+                             *       "fee",
+                             *       "interest_margin"
+                             *     ]
+                             */
+                            eventKinds: ("purchase" | "fee" | "interest_margin")[];
+                            /** @default 36 */
+                            horizonMonths: number;
+                            /**
+                             * @default week
+                             * @enum {string}
+                             */
+                            period: "day" | "week" | "month";
+                            /** @default {} */
+                            productMargins: {
+                                [key: string]: number;
+                            };
+                            /** @default 365 */
+                            profitWindowDays: number;
+                            /**
+                             * @default bgnbd
+                             * @enum {string}
+                             */
+                            purchaseModel: "bgnbd" | "pareto-nbd";
+                            /** @default {} */
+                            touchPointCosts: {
+                                [key: string]: number;
+                            };
+                            /** @default 91 */
+                            trendDays: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/economics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tier and disposition counts, CLV distribution, RFM grid, profitability by division and touch point, cumulative-profit curve */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EconomicsSummary"];
                     };
                 };
             };
@@ -3671,6 +4079,51 @@ export interface paths {
                         note?: string;
                         /** @enum {string} */
                         status: "requested" | "accepted" | "in_production" | "shipped" | "delivered" | "rejected" | "cancelled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SalesOrder"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales/orders/{id}/routes/{fulfiller}/reroute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a work package a fulfiller rejected to others, by the same routing rules */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    fulfiller: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
                     };
                 };
             };
@@ -5471,6 +5924,10 @@ export interface paths {
                                 top5: number;
                                 top20: number;
                             };
+                            /** @description Skills that qualify for a product, by product code or category */
+                            productSkills?: {
+                                [key: string]: string[];
+                            };
                             queueFirst?: {
                                 caseKinds: ("complaint" | "request" | "incident" | "question")[];
                                 priorities: ("low" | "normal" | "high" | "urgent")[];
@@ -7089,6 +7546,8 @@ export interface components {
         };
         Customer360: {
             customer: components["schemas"]["CustomerDetail"];
+            /** @description Null until the customer has been scored */
+            economics: components["schemas"]["CustomerEconomics"] | null;
             /** @description How much of this customer other divisions hold that you may not see */
             elsewhere: {
                 holdings: number;
@@ -7155,6 +7614,8 @@ export interface components {
         };
         Customer360Input: {
             customer: components["schemas"]["CustomerDetailInput"];
+            /** @description Null until the customer has been scored */
+            economics: components["schemas"]["CustomerEconomicsInput"] | null;
             /** @description How much of this customer other divisions hold that you may not see */
             elsewhere: {
                 holdings: number;
@@ -7277,6 +7738,124 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        CustomerEconomics: {
+            /** @description Purchases up to this day were scored */
+            calibrationEnd: string;
+            /** @description Discounted margin expected over the horizon */
+            clv: number | null;
+            /** Format: date-time */
+            computedAt: string;
+            currency: string;
+            /** Format: uuid */
+            customerId: string;
+            disposition: string;
+            /** @description Purchase occasions expected over the horizon */
+            expectedPurchases: number | null;
+            /** @description Expected revenue per purchase occasion */
+            expectedSpend: number | null;
+            /** @description The summary the models saw, in the run period */
+            history: {
+                monetary: number | null;
+                recencyDays: number | null;
+                T: number | null;
+                tx: number | null;
+                x: number | null;
+            };
+            horizonMonths: number;
+            modelVersion: string;
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            probabilityAlive: number | null;
+            /** @description P(alive) one trend window earlier */
+            probabilityAlivePrevious: number | null;
+            profit: {
+                byDivision: {
+                    costToServe: number;
+                    /** Format: uuid */
+                    divisionId: string;
+                    divisionName: string;
+                    grossMargin: number;
+                    profit: number;
+                    revenue: number;
+                }[];
+                costToServe: number;
+                grossMargin: number;
+                profit: number;
+                revenue: number;
+                spendPrevious: number;
+                spendRecent: number;
+                windowDays: number;
+            };
+            reasons: string[];
+            rfm: {
+                f: number;
+                m: number;
+                r: number;
+                segment: string;
+            } | null;
+            /** Format: uuid */
+            runId: string;
+            tier: string;
+        };
+        CustomerEconomicsInput: {
+            /** @description Purchases up to this day were scored */
+            calibrationEnd: string;
+            /** @description Discounted margin expected over the horizon */
+            clv: number | null;
+            /** Format: date-time */
+            computedAt: string;
+            currency: string;
+            /** Format: uuid */
+            customerId: string;
+            disposition: string;
+            /** @description Purchase occasions expected over the horizon */
+            expectedPurchases: number | null;
+            /** @description Expected revenue per purchase occasion */
+            expectedSpend: number | null;
+            /** @description The summary the models saw, in the run period */
+            history: {
+                monetary: number | null;
+                recencyDays: number | null;
+                T: number | null;
+                tx: number | null;
+                x: number | null;
+            };
+            horizonMonths: number;
+            modelVersion: string;
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            probabilityAlive: number | null;
+            /** @description P(alive) one trend window earlier */
+            probabilityAlivePrevious: number | null;
+            profit: {
+                byDivision: {
+                    costToServe: number;
+                    /** Format: uuid */
+                    divisionId: string;
+                    divisionName: string;
+                    grossMargin: number;
+                    profit: number;
+                    revenue: number;
+                }[];
+                costToServe: number;
+                grossMargin: number;
+                profit: number;
+                revenue: number;
+                spendPrevious: number;
+                spendRecent: number;
+                windowDays: number;
+            };
+            reasons: string[];
+            rfm: {
+                f: number;
+                m: number;
+                r: number;
+                segment: string;
+            } | null;
+            /** Format: uuid */
+            runId: string;
+            tier: string;
+        };
         CustomerInput: {
             addressLine1: string | null;
             country: string | null;
@@ -7320,6 +7899,172 @@ export interface components {
             name: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        EconomicsFit: {
+            calibrationEnd: string;
+            converged: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            customers: number;
+            /** Format: uuid */
+            id: string;
+            iterations: number;
+            logLikelihood: number;
+            /** @enum {string} */
+            model: "bgnbd" | "pareto-nbd" | "gamma-gamma";
+            modelVersion: string;
+            params: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            runId: string | null;
+            sourceSystemId: string | null;
+            warnings: string[];
+        };
+        EconomicsFitInput: {
+            calibrationEnd: string;
+            converged: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            customers: number;
+            /** Format: uuid */
+            id: string;
+            iterations: number;
+            logLikelihood: number;
+            /** @enum {string} */
+            model: "bgnbd" | "pareto-nbd" | "gamma-gamma";
+            modelVersion: string;
+            params: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            period: "day" | "week" | "month";
+            runId: string | null;
+            sourceSystemId: string | null;
+            warnings: string[];
+        };
+        EconomicsSummary: {
+            /** @description Customers by CLV in powers of ten */
+            clvHistogram: {
+                clv: number;
+                customers: number;
+                from: number;
+                to: number;
+            }[];
+            costByTouchPoint: {
+                cases: number;
+                costToServe: number;
+                interactions: number;
+                touchPoint: string;
+            }[];
+            customers: number;
+            dispositions: {
+                clv: number;
+                customers: number;
+                disposition: string;
+            }[];
+            profitByDivision: {
+                costToServe: number;
+                customers: number;
+                /** Format: uuid */
+                divisionId: string;
+                divisionName: string;
+                grossMargin: number;
+                profit: number;
+                revenue: number;
+            }[];
+            rfmGrid: {
+                customers: number;
+                fm: number;
+                r: number;
+                segment: string;
+            }[];
+            run: {
+                calibrationEnd: string;
+                finishedAt: string | null;
+                modelVersion: string;
+                period: string;
+                /** Format: uuid */
+                runId: string;
+            } | null;
+            tiers: {
+                clv: number;
+                customers: number;
+                tier: string;
+            }[];
+            totals: {
+                clv: number;
+                costToServe: number;
+                profit: number;
+                revenue: number;
+            };
+            /** @description Cumulative share of profit from the most profitable customers down */
+            whaleCurve: {
+                customerShare: number;
+                profitShare: number;
+            }[];
+        };
+        EconomicsSummaryInput: {
+            /** @description Customers by CLV in powers of ten */
+            clvHistogram: {
+                clv: number;
+                customers: number;
+                from: number;
+                to: number;
+            }[];
+            costByTouchPoint: {
+                cases: number;
+                costToServe: number;
+                interactions: number;
+                touchPoint: string;
+            }[];
+            customers: number;
+            dispositions: {
+                clv: number;
+                customers: number;
+                disposition: string;
+            }[];
+            profitByDivision: {
+                costToServe: number;
+                customers: number;
+                /** Format: uuid */
+                divisionId: string;
+                divisionName: string;
+                grossMargin: number;
+                profit: number;
+                revenue: number;
+            }[];
+            rfmGrid: {
+                customers: number;
+                fm: number;
+                r: number;
+                segment: string;
+            }[];
+            run: {
+                calibrationEnd: string;
+                finishedAt: string | null;
+                modelVersion: string;
+                period: string;
+                /** Format: uuid */
+                runId: string;
+            } | null;
+            tiers: {
+                clv: number;
+                customers: number;
+                tier: string;
+            }[];
+            totals: {
+                clv: number;
+                costToServe: number;
+                profit: number;
+                revenue: number;
+            };
+            /** @description Cumulative share of profit from the most profitable customers down */
+            whaleCurve: {
+                customerShare: number;
+                profitShare: number;
+            }[];
         };
         ExperienceMeasures: {
             divisionId: string | null;
