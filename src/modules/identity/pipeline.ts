@@ -175,7 +175,7 @@ function buildEdges(pairs: CandidatePairs, weights: Float64Array, det: Determini
 /**
  * Fellegi-Sunter treats fields as independent, but a household shares its address, landline and family name at
  * once, so a father and son who share a given name can out-score a clearly different birth date. A pair living
- * at the same address (or sharing a phone number) whose birth dates clearly differ (beyond a typo or a
+ * at the same address or postcode (or sharing a phone number) whose birth dates clearly differ (beyond a typo or a
  * day/month swap) and that shares no personal identifier (national id, email) is never linked automatically:
  * its weight is capped just below the auto-link threshold so that a person reviews it.
  */
@@ -192,7 +192,7 @@ function capHouseholdConflicts(table: PersonTable, a: Int32Array, b: Int32Array,
     if (weight[e] < upper) continue;
     const i = a[e];
     const j = b[e];
-    const household = same(phone, i, j) || (same(address, i, j) && same(postcode, i, j));
+    const household = same(phone, i, j) || same(address, i, j) || same(postcode, i, j);
     if (!household || same(nid, i, j) || same(email, i, j)) continue;
     if (dobClearlyDiffers(table, i, j)) weight[e] = cap;
   }
