@@ -65,6 +65,8 @@ export class AlarmService {
       return performance.now();
     };
     await progress?.(0, total);
+    const stats = { analyzedAt: 0 };
+    await this.analyze(result, stats, true);
 
     let after = NO_DIVISION;
     for (;;) {
@@ -94,6 +96,7 @@ export class AlarmService {
       await this.reconcile(tenantId, alarms, open, now, result);
       // This pass decides these kinds for these customers: whatever it did not raise again has gone away.
       await this.resolve(tenantId, [...open.values()].filter((a) => !a.seen).map((a) => a.id), now, result);
+      await this.analyze(result, stats);
       clock('write', t);
       result.customers += ids.length;
       result.chunks += 1;
@@ -147,6 +150,17 @@ export class AlarmService {
     await this.resolve(tenantId, [...openOffers.values(), ...openComplaints.values()].filter((a) => !a.seen).map((a) => a.id), now, result);
     clock('resolve', resolveStart);
     return this.finish(result, started);
+  }
+
+  /**
+   * Keeps the planner's picture of service_alarms current while a first run fills it: PGlite has no autovacuum,
+   * and with stale statistics the per-chunk lookup of a customer's open alarms turns into a scan of all of them.
+   */
+  private async analyze(result: AlarmRunResult, stats: { analyzedAt: number }, force = false) {
+    if (!force && result.newAlarms - stats.analyzedAt < Math.max(20_000, stats.analyzedAt)) return;
+    await breathe();
+    await this.db.query('ANALYZE service_alarms');
+    stats.analyzedAt = result.newAlarms;
   }
 
   private finish(result: AlarmRunResult, started: number) {

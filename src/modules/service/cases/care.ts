@@ -5,7 +5,7 @@
  * deliberately skipped and the complaint resolved, or a person says so) or lost.
  */
 import { and, asc, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import type { Actor } from '../../../core/actor.js';
+import { noteChange, type Actor } from '../../../core/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../../core/errors.js';
 import type { ServiceContext } from '../context.js';
 import { careEpisodes, cases, RECOVERY_ACTIONS, recoveryActions } from '../schema.js';
@@ -63,6 +63,7 @@ export class CareService {
       doneBy: input.status === 'pending' ? null : actor.userId,
       updatedAt: new Date(),
     }).where(and(eq(recoveryActions.tenantId, actor.tenantId), eq(recoveryActions.id, actionId))).returning();
+    noteChange(actor, { resource: 'recovery-actions', resourceId: actionId, action: 'update', before: { status: action.status, amount: action.amount }, after: { status: row.status, amount: row.amount } });
     await this.maybeRecovered(actor, episode, at);
     return row;
   }
@@ -87,6 +88,7 @@ export class CareService {
     const [row] = await this.db.orm.update(careEpisodes).set({ outcome, closedAt: at, closedBy: actor.userId, note })
       .where(and(eq(careEpisodes.tenantId, actor.tenantId), eq(careEpisodes.id, episode.id), isNull(careEpisodes.outcome))).returning();
     if (!row) return episode;
+    noteChange(actor, { resource: 'care-episodes', resourceId: episode.id, action: 'update', before: { outcome: null }, after: { outcome, note } });
     // The customer leaves intensive care only when no other complaint still holds them there.
     const others = await this.db.orm.select({ id: careEpisodes.id }).from(careEpisodes)
       .where(and(eq(careEpisodes.tenantId, actor.tenantId), eq(careEpisodes.customerId, episode.customerId), isNull(careEpisodes.outcome), ne(careEpisodes.id, episode.id)));

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { systemActor, type Actor } from '../../../core/actor.js';
+import { noteChange, systemActor, type Actor } from '../../../core/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../../core/errors.js';
 import { afterCursor, finishPage, orderFor, parseSort } from '../../../core/db/list.js';
 import { users } from '../../access/schema.js';
@@ -127,6 +127,7 @@ export class CaseService {
     }).returning();
     await this.addEvents(actor.tenantId, [{ caseId: row.id, at: openedAt, kind: 'opened', toValue: 'open', note: `${input.kind} opened via ${input.touchPoint}; ${sla.name} (first response ${sla.firstResponseMinutes} min, resolution ${sla.resolutionMinutes} business min) for a ${TIER_LABEL[tier]} customer`, detail: { sla, tier }, ...who(actor) }]);
 
+    noteChange(actor, { resource: 'cases', resourceId: row.id, action: 'create', after: { kind: row.kind, customerId: row.customerId, divisionId, priority, sla: sla.name } });
     let routed = await this.route(actor, row, { ownerUserId: input.ownerUserId, teamId: input.teamId ?? null, customerDivisionIds: customer.divisionIds, at: openedAt });
     if (input.kind === 'complaint') {
       await this.ctx.care.openEpisode(actor, routed, openedAt);
@@ -167,6 +168,7 @@ export class CaseService {
     const decision = await this.ctx.assignment.record(actor.tenantId, 'case', row.id, row.customerId, d, actor.userId, outcome ?? undefined);
     const set = d.userId ? { ownerUserId: d.userId, queueTeamId: null, queueDivisionId: null } : { ownerUserId: null, queueTeamId: d.queue?.teamId ?? null, queueDivisionId: d.queue?.divisionId ?? row.divisionId };
     const [updated] = await this.db.orm.update(cases).set({ ...set, updatedAt: new Date() }).where(and(eq(cases.tenantId, actor.tenantId), eq(cases.id, row.id))).returning();
+    noteChange(actor, { resource: 'cases', resourceId: row.id, action: 'update', before: { ownerUserId: row.ownerUserId }, after: { ...set, decisionId: decision.id } });
     await this.addEvents(actor.tenantId, [{
       caseId: row.id,
       at,
@@ -236,6 +238,7 @@ export class CaseService {
       checkTransition(now.status, input.status);
       throw new ConflictError('the case changed while you were editing it; reload and try again');
     }
+    noteChange(actor, { resource: 'cases', resourceId: id, action: 'update', before: { status: row.status }, after: { status: input.status, rootCause } });
     const events: NewEvent[] = [{ caseId: id, at, kind: 'status', fromValue: row.status, toValue: input.status, note: input.note ?? null, detail: input.rootCause ? { rootCause } : null, ...who(actor) }];
     if (!before.firstRespondedAt && facts.firstRespondedAt) events.push({ caseId: id, at, kind: 'first_response', toValue: timers.firstResponse.state, note: `first response after ${Math.round(timers.firstResponse.elapsedMinutes)} business minutes`, ...who(actor) });
     await this.addEvents(actor.tenantId, [...events, ...planEvents(plan, at)]);
@@ -296,6 +299,7 @@ export class CaseService {
     }
     if (!events.length) return row;
     const [updated] = await this.db.orm.update(cases).set({ ...set, ...plan.set, updatedAt: now }).where(and(eq(cases.tenantId, actor.tenantId), eq(cases.id, id))).returning();
+    noteChange(actor, { resource: 'cases', resourceId: id, action: 'update', before: Object.fromEntries(Object.keys(set).map((k) => [k, row[k as keyof CaseRow]])), after: set });
     await this.addEvents(actor.tenantId, [...events, ...planEvents(plan, now)]);
     await this.ctx.notifications.add(plan.notifications.map((n) => ({ tenantId: actor.tenantId, ...n })));
     return updated;
