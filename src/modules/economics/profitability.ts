@@ -3,21 +3,22 @@
  * what serving them cost (each interaction at its touch point's cost, each case at the case cost). Pure: the
  * service sums transactions, interactions and cases in SQL and hands the sums in.
  */
+import type { TransactionKind } from './schema.js';
 import type { EconomicsSettings } from './settings.js';
 
-/** Transaction sums of one customer in one division (margins already applied per product in SQL). */
-export interface RevenueSums {
+/** Transaction amounts of one customer, division, kind and product, summed over each window (amounts >= 0). */
+export interface TransactionSums {
   customerId: string;
   divisionId: string;
-  /** Over the profit window: purchases, fees and interest margin, less refunds. */
-  revenue: number;
-  grossMargin: number;
-  /** Revenue in the last trend window and the one before it. */
-  spendRecent: number;
-  spendPrevious: number;
+  kind: TransactionKind;
+  product: string | null;
+  /** Over the profit window. */
+  window: number;
+  /** Over the last trend window and the one before it. */
+  recent: number;
+  previous: number;
   /** Everything up to the calibration end: each customer's own margin on revenue, for CLV. */
-  lifetimeRevenue: number;
-  lifetimeMargin: number;
+  lifetime: number;
 }
 
 export interface ContactSums {
@@ -58,7 +59,12 @@ export interface BookProfitability {
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
-export function bookProfitability(revenue: readonly RevenueSums[], interactions: readonly ContactSums[], cases: readonly ContactSums[], settings: Pick<EconomicsSettings, 'touchPointCosts' | 'caseCost'>): BookProfitability {
+export function bookProfitability(
+  sums: readonly TransactionSums[],
+  interactions: readonly ContactSums[],
+  cases: readonly ContactSums[],
+  settings: Pick<EconomicsSettings, 'touchPointCosts' | 'caseCost' | 'productMargins' | 'defaultMargin'>,
+): BookProfitability {
   const customers = new Map<string, CustomerProfit & { lifetimeRevenue: number; lifetimeMargin: number }>();
   const costByDivisionTouchPoint: Record<string, Record<string, TouchPointCost>> = {};
   const customer = (id: string) => {
@@ -67,15 +73,18 @@ export function bookProfitability(revenue: readonly RevenueSums[], interactions:
     return c;
   };
   const division = (c: CustomerProfit, id: string) => (c.byDivision[id] ??= { revenue: 0, grossMargin: 0, costToServe: 0, profit: 0 });
-  for (const r of revenue) {
+  for (const r of sums) {
     const c = customer(r.customerId);
     const d = division(c, r.divisionId);
-    d.revenue += r.revenue;
-    d.grossMargin += r.grossMargin;
-    c.spendRecent += r.spendRecent;
-    c.spendPrevious += r.spendPrevious;
-    c.lifetimeRevenue += r.lifetimeRevenue;
-    c.lifetimeMargin += r.lifetimeMargin;
+    // A refund gives back revenue and the margin its product earned; fees and interest margin are margin already.
+    const sign = r.kind === 'refund' ? -1 : 1;
+    const margin = r.kind === 'purchase' || r.kind === 'refund' ? (r.product !== null ? settings.productMargins[r.product] : undefined) ?? settings.defaultMargin : 1;
+    d.revenue += sign * r.window;
+    d.grossMargin += sign * margin * r.window;
+    c.spendRecent += sign * r.recent;
+    c.spendPrevious += sign * r.previous;
+    c.lifetimeRevenue += sign * r.lifetime;
+    c.lifetimeMargin += sign * margin * r.lifetime;
   }
   const costs = settings.touchPointCosts as Record<string, number | undefined>;
   const addCost = (row: ContactSums, cost: number, kind: 'interactions' | 'cases') => {

@@ -5,7 +5,7 @@
  * kept in this one file so that the coupling is visible in one place.
  */
 import type { Database } from '../../core/db/engine.js';
-import type { ContactSums, RevenueSums } from './profitability.js';
+import type { ContactSums, TransactionSums } from './profitability.js';
 import type { Transaction } from './summary.js';
 
 /** Whose purchases: golden customers (through customer_links), or one source system's own records. */
@@ -34,33 +34,38 @@ function scopeSql(scope: CustomerScope, firstParam: number): { key: string; join
 export async function eventLog(db: Database, tenantId: string, scope: CustomerScope, until: string, kinds: readonly string[]): Promise<Transaction[]> {
   const s = scopeSql(scope, 4);
   const rows = await db.query<{ id: string; day: string; amount: number }>(
-    `SELECT ${s.key}::text AS id, to_char(t.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(t.amount)::float8 AS amount
-       FROM transactions t ${s.join}
-      WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) AND t.occurred_at < $3::timestamptz ${s.where}
-      GROUP BY 1, 2`,
+    `SELECT id::text AS id, to_char(day, 'YYYY-MM-DD') AS day, amount::float8 AS amount FROM (
+       SELECT ${s.key} AS id, (t.occurred_at AT TIME ZONE 'UTC')::date AS day, sum(t.amount) AS amount
+         FROM transactions t ${s.join}
+        WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) AND t.occurred_at < $3::timestamptz ${s.where}
+        GROUP BY 1, 2) days`,
     [tenantId, kinds, endOfDay(until), ...s.params],
   );
   return rows.map((r) => ({ customerId: r.id, date: r.day, amount: r.amount }));
 }
 
 /** First and last purchase day in scope, whatever the calibration end; nulls when there is none. */
-export async function purchaseSpan(db: Database, tenantId: string, scope: CustomerScope, kinds: readonly string[]): Promise<{ first: string | null; last: string | null; unlinked: number }> {
+export async function purchaseSpan(db: Database, tenantId: string, scope: CustomerScope, kinds: readonly string[]): Promise<{ first: string | null; last: string | null }> {
   const s = scopeSql(scope, 3);
   const [span] = await db.query<{ first: string | null; last: string | null }>(
     `SELECT to_char(min(t.occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS first, to_char(max(t.occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS last
        FROM transactions t ${s.join} WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) ${s.where}`,
     [tenantId, kinds, ...s.params],
   );
-  let unlinked = 0;
-  if (scope.kind === 'golden') {
-    const [u] = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM transactions t
-        WHERE t.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM customer_links l WHERE l.tenant_id = t.tenant_id AND l.source_record_id = t.source_record_id)`,
-      [tenantId],
-    );
-    unlinked = u.n;
-  }
-  return { first: span?.first ?? null, last: span?.last ?? null, unlinked };
+  return { first: span?.first ?? null, last: span?.last ?? null };
+}
+
+/** Source records with transactions but no golden customer yet (imported since the last resolution). */
+export async function unresolvedBuyers(db: Database, tenantId: string): Promise<number> {
+  // Walks the records without a link (few, after a resolution) and probes each one's transactions by index.
+  const [u] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM source_records r
+      WHERE r.tenant_id = $1
+        AND NOT EXISTS (SELECT 1 FROM customer_links l WHERE l.tenant_id = r.tenant_id AND l.source_record_id = r.id)
+        AND EXISTS (SELECT 1 FROM transactions t WHERE t.tenant_id = r.tenant_id AND t.source_record_id = r.id)`,
+    [tenantId],
+  );
+  return u.n;
 }
 
 export interface ProfitWindows {
@@ -71,25 +76,23 @@ export interface ProfitWindows {
   previousFrom: string;
 }
 
-/** Revenue and margin per golden customer and division; product margins applied here, per transaction. */
-export async function revenueSums(db: Database, tenantId: string, w: ProfitWindows, productMargins: Record<string, number>, defaultMargin: number): Promise<RevenueSums[]> {
-  const signed = `CASE WHEN t.kind = 'refund' THEN -t.amount ELSE t.amount END`;
-  const margin = `CASE t.kind WHEN 'purchase' THEN t.amount * m.m WHEN 'refund' THEN -t.amount * m.m ELSE t.amount END`;
-  return db.query<RevenueSums>(
-    `SELECT l.customer_id::text AS "customerId", ss.division_id::text AS "divisionId",
-            coalesce(sum(${signed}) FILTER (WHERE t.occurred_at >= $3::timestamptz), 0)::float8 AS revenue,
-            coalesce(sum(${margin}) FILTER (WHERE t.occurred_at >= $3::timestamptz), 0)::float8 AS "grossMargin",
-            coalesce(sum(${signed}) FILTER (WHERE t.occurred_at >= $4::timestamptz), 0)::float8 AS "spendRecent",
-            coalesce(sum(${signed}) FILTER (WHERE t.occurred_at >= $5::timestamptz AND t.occurred_at < $4::timestamptz), 0)::float8 AS "spendPrevious",
-            coalesce(sum(${signed}), 0)::float8 AS "lifetimeRevenue",
-            coalesce(sum(${margin}), 0)::float8 AS "lifetimeMargin"
+/**
+ * Transaction sums per golden customer, division, kind and product over the windows profitability needs; margins
+ * are applied afterwards (profitability.ts), per product, on a few rows per customer instead of on every transaction.
+ */
+export async function transactionSums(db: Database, tenantId: string, w: ProfitWindows): Promise<TransactionSums[]> {
+  return db.query<TransactionSums>(
+    `SELECT l.customer_id::text AS "customerId", ss.division_id::text AS "divisionId", t.kind, t.product,
+            coalesce(sum(t.amount) FILTER (WHERE t.occurred_at >= $3::timestamptz), 0)::float8 AS "window",
+            coalesce(sum(t.amount) FILTER (WHERE t.occurred_at >= $4::timestamptz), 0)::float8 AS recent,
+            coalesce(sum(t.amount) FILTER (WHERE t.occurred_at >= $5::timestamptz AND t.occurred_at < $4::timestamptz), 0)::float8 AS previous,
+            sum(t.amount)::float8 AS lifetime
        FROM transactions t
        JOIN customer_links l ON l.tenant_id = t.tenant_id AND l.source_record_id = t.source_record_id
        JOIN source_systems ss ON ss.tenant_id = t.tenant_id AND ss.id = t.source_system_id
-       CROSS JOIN LATERAL (SELECT coalesce(($6::jsonb ->> t.product)::float8, $7::float8) AS m) m
       WHERE t.tenant_id = $1 AND t.occurred_at < $2::timestamptz
-      GROUP BY 1, 2`,
-    [tenantId, w.end, w.profitFrom, w.recentFrom, w.previousFrom, JSON.stringify(productMargins), defaultMargin],
+      GROUP BY 1, 2, 3, 4`,
+    [tenantId, w.end, w.profitFrom, w.recentFrom, w.previousFrom],
   );
 }
 

@@ -19,7 +19,7 @@ import type { ModelName } from './fit.js';
 import type { GammaGammaFit } from './gammaGamma.js';
 import type { ParetoNbdFit } from './paretoNbd.js';
 import { bookProfitability, whaleCurve, type CustomerProfit } from './profitability.js';
-import { activeCustomerIds, caseSums, daysBefore, endOfDay, eventLog, interactionSums, purchaseSpan, revenueSums, type CustomerScope } from './reads.js';
+import { activeCustomerIds, caseSums, daysBefore, endOfDay, eventLog, interactionSums, purchaseSpan, transactionSums, unresolvedBuyers, type CustomerScope } from './reads.js';
 import { customerEconomics, economicsFits, economicsRuns, economicsSettings } from './schema.js';
 import { DEFAULT_SETTINGS, dispositionsOf, economicsSettingsSchema, type EconomicsSettings } from './settings.js';
 import { buildSummary, dayToIso, DAYS_PER_PERIOD, type CustomerSummary, type Period, type Transaction } from './summary.js';
@@ -89,6 +89,8 @@ export interface RunReport {
   dispositions: Record<string, number>;
   warnings: string[];
   seconds: number;
+  /** Seconds per phase (reading, fitting, summing, scoring, writing). */
+  timings: Record<string, number>;
 }
 
 type FitSummary = Pick<FitReport, 'model' | 'params' | 'logLikelihood' | 'customers' | 'converged' | 'warnings'>;
@@ -192,20 +194,21 @@ export class EconomicsService {
   /** The summary up to `until`, with clear errors for an empty scope or a calibration end before any purchase. */
   private async summaryFor(tenantId: string, scope: CustomerScope, kinds: readonly string[], calibrationEnd: string, period: Period, holdoutEnd?: string) {
     const log = await eventLog(this.db, tenantId, scope, holdoutEnd ?? calibrationEnd, kinds);
-    const span = await purchaseSpan(this.db, tenantId, scope, kinds);
+    const unlinked = scope.kind === 'golden' ? await unresolvedBuyers(this.db, tenantId) : 0;
     const warnings: string[] = [];
-    if (span.unlinked) warnings.push(`${span.unlinked} transactions belong to source records not yet resolved into customers and are left out (run rapport resolve)`);
-    if (!span.first && span.unlinked) {
-      throw new ValidationError('no transaction belongs to a golden customer yet', [{ path: 'source', message: `${span.unlinked} transactions wait for their records to be resolved: run rapport resolve (or fit one source with --source)` }]);
-    }
-    if (!span.first) throw new ValidationError('there are no transactions to fit on', [{ path: 'source', message: 'import transactions first: rapport import FILE --kind transactions' }]);
-    if (calibrationEnd < span.first) {
+    if (unlinked) warnings.push(`${unlinked} customer records with transactions are not resolved into customers yet and are left out (run rapport resolve)`);
+    // The summary finds a calibration end before the first purchase itself; an empty log needs the reason here.
+    if (!log.length || log.every((t) => (t.date as string) > calibrationEnd)) {
+      const span = await purchaseSpan(this.db, tenantId, scope, kinds);
+      if (!span.first && unlinked) {
+        throw new ValidationError('no transaction belongs to a golden customer yet', [{ path: 'source', message: `${unlinked} customer records with transactions wait to be resolved: run rapport resolve (or fit one source with --source)` }]);
+      }
+      if (!span.first) throw new ValidationError('there are no transactions to fit on', [{ path: 'source', message: 'import transactions first: rapport import FILE --kind transactions' }]);
       throw new ValidationError('the calibration end is before the first purchase', [{ path: 'calibrationEnd', message: `${calibrationEnd} is before the earliest purchase (${span.first})` }]);
     }
-    if (!log.length) throw new ValidationError('no purchases by the calibration end', [{ path: 'calibrationEnd', message: `no purchase in scope up to ${calibrationEnd}` }]);
     const summary = buildSummary(log, { calibrationEnd, period, ...(holdoutEnd ? { holdoutEnd } : {}) });
     warnings.push(...summary.warnings.map((w) => w.message));
-    return { summary, warnings, span, log };
+    return { summary, warnings, log };
   }
 
   /** Fits one model, in a worker thread, on golden customers or on one source's records; the fit is stored. */
@@ -307,7 +310,18 @@ export class EconomicsService {
       .values({ tenantId, modelVersion: MODEL_VERSION, period, calibrationEnd, settings: settings as unknown as Record<string, unknown> })
       .returning({ id: economicsRuns.id });
     const runId = run.id;
-    const step = (done: number, phase: string) => progress?.(done, 100, phase);
+    const timings: Record<string, number> = {};
+    let phaseStarted = performance.now();
+    let currentPhase = '';
+    const step = (done: number, phase: string) => {
+      if (phase !== currentPhase) {
+        const now = performance.now();
+        if (currentPhase) timings[currentPhase] = Math.round(now - phaseStarted) / 1000;
+        currentPhase = phase;
+        phaseStarted = now;
+      }
+      return progress?.(done, 100, phase);
+    };
     try {
       await step(0, 'reading transactions');
       const scope: CustomerScope = { kind: 'golden' };
@@ -336,7 +350,7 @@ export class EconomicsService {
       const end = endOfDay(calibrationEnd);
       const windows = { end, profitFrom: daysBefore(end, settings.profitWindowDays), recentFrom: daysBefore(end, settings.trendDays), previousFrom: daysBefore(end, 2 * settings.trendDays) };
       const [revenue, contacts, cases] = await Promise.all([
-        revenueSums(this.db, tenantId, windows, settings.productMargins, settings.defaultMargin),
+        transactionSums(this.db, tenantId, windows),
         interactionSums(this.db, tenantId, windows),
         caseSums(this.db, tenantId, windows),
       ]);
@@ -392,8 +406,10 @@ export class EconomicsService {
       // Customers retired or removed since the last run keep no stale economics.
       await this.db.query('DELETE FROM customer_economics WHERE tenant_id = $1 AND run_id <> $2', [tenantId, runId]);
 
+      await step(96, 'storing fits');
       const fitIds = [await this.storeFit(tenantId, runId, purchase, summary, scope)];
       if (spend) fitIds.push(await this.storeFit(tenantId, runId, spend, summary, scope));
+      await step(98, 'done');
       const count = (values: string[]) => values.reduce<Record<string, number>>((acc, v) => ((acc[v] = (acc[v] ?? 0) + 1), acc), {});
       const report: RunReport = {
         runId,
@@ -408,12 +424,13 @@ export class EconomicsService {
         dispositions: count([...result.scored.map((r) => r.disposition), ...result.unscored.map((r) => r.disposition)]),
         warnings,
         seconds: Math.round(performance.now() - started) / 1000,
+        timings,
       };
       await this.db.orm
         .update(economicsRuns)
         .set({ status: 'succeeded', finishedAt: new Date(), warnings, stats: { ...report, fitIds, costByDivisionTouchPoint: book.costByDivisionTouchPoint, horizonMonths: settings.horizonMonths, profitWindowDays: settings.profitWindowDays } })
         .where(and(eq(economicsRuns.tenantId, tenantId), eq(economicsRuns.id, runId)));
-      await step(100, 'done');
+      await progress?.(100, 100, 'done');
       return report;
     } catch (err) {
       await this.db.orm
