@@ -22,35 +22,48 @@ export function daysBefore(instant: string, days: number): string {
   return new Date(Date.parse(instant) - days * MS_PER_DAY).toISOString();
 }
 
-function scopeSql(scope: CustomerScope, firstParam: number): { key: string; join: string; where: string; params: unknown[] } {
-  if (scope.kind === 'source') return { key: 't.source_record_id', join: '', where: `AND t.source_system_id = $${firstParam}`, params: [scope.sourceSystemId] };
-  return { key: 'l.customer_id', join: 'JOIN customer_links l ON l.tenant_id = t.tenant_id AND l.source_record_id = t.source_record_id', where: '', params: [] };
+/**
+ * The customers in scope, in id order: scoring reads them in chunks of this list, so that on PGlite (which runs
+ * on the API's thread) no single query holds the event loop for long.
+ */
+export async function scopeKeys(db: Database, tenantId: string, scope: CustomerScope): Promise<string[]> {
+  const rows =
+    scope.kind === 'golden'
+      ? await db.query<{ id: string }>(`SELECT id::text AS id FROM golden_customers WHERE tenant_id = $1 AND status = 'active' ORDER BY id`, [tenantId])
+      : await db.query<{ id: string }>(`SELECT id::text AS id FROM source_records WHERE tenant_id = $1 AND source_system_id = $2 ORDER BY id`, [tenantId, scope.sourceSystemId]);
+  return rows.map((r) => r.id);
 }
 
 /**
- * Purchase occasions up to the end of `until`: one row per customer and UTC day with the day's total. The summary
- * merges same-day purchases anyway, so summing them in the database only saves rows.
+ * Purchase occasions of the given customers up to the end of `until`: one row per customer and UTC day with the
+ * day's total. The summary merges same-day purchases anyway, so summing them in the database only saves rows.
  */
-export async function eventLog(db: Database, tenantId: string, scope: CustomerScope, until: string, kinds: readonly string[]): Promise<Transaction[]> {
-  const s = scopeSql(scope, 4);
+export async function eventLog(db: Database, tenantId: string, scope: CustomerScope, keys: readonly string[], until: string, kinds: readonly string[]): Promise<Transaction[]> {
+  const [key, join, where] =
+    scope.kind === 'golden'
+      ? ['l.customer_id', 'JOIN customer_links l ON l.tenant_id = t.tenant_id AND l.source_record_id = t.source_record_id', 'l.customer_id = ANY($4::uuid[])']
+      : ['t.source_record_id', '', 't.source_record_id = ANY($4::uuid[])'];
   const rows = await db.query<{ id: string; day: string; amount: number }>(
     `SELECT id::text AS id, to_char(day, 'YYYY-MM-DD') AS day, amount::float8 AS amount FROM (
-       SELECT ${s.key} AS id, (t.occurred_at AT TIME ZONE 'UTC')::date AS day, sum(t.amount) AS amount
-         FROM transactions t ${s.join}
-        WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) AND t.occurred_at < $3::timestamptz ${s.where}
+       SELECT ${key} AS id, (t.occurred_at AT TIME ZONE 'UTC')::date AS day, sum(t.amount) AS amount
+         FROM transactions t ${join}
+        WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) AND t.occurred_at < $3::timestamptz AND ${where}
         GROUP BY 1, 2) days`,
-    [tenantId, kinds, endOfDay(until), ...s.params],
+    [tenantId, kinds, endOfDay(until), keys],
   );
   return rows.map((r) => ({ customerId: r.id, date: r.day, amount: r.amount }));
 }
 
 /** First and last purchase day in scope, whatever the calibration end; nulls when there is none. */
 export async function purchaseSpan(db: Database, tenantId: string, scope: CustomerScope, kinds: readonly string[]): Promise<{ first: string | null; last: string | null }> {
-  const s = scopeSql(scope, 3);
+  const [join, where, params] =
+    scope.kind === 'golden'
+      ? ['JOIN customer_links l ON l.tenant_id = t.tenant_id AND l.source_record_id = t.source_record_id', '', []]
+      : ['', 'AND t.source_system_id = $3', [scope.sourceSystemId]];
   const [span] = await db.query<{ first: string | null; last: string | null }>(
     `SELECT to_char(min(t.occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS first, to_char(max(t.occurred_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS last
-       FROM transactions t ${s.join} WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) ${s.where}`,
-    [tenantId, kinds, ...s.params],
+       FROM transactions t ${join} WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) ${where}`,
+    [tenantId, kinds, ...params],
   );
   return { first: span?.first ?? null, last: span?.last ?? null };
 }
@@ -80,7 +93,7 @@ export interface ProfitWindows {
  * Transaction sums per golden customer, division, kind and product over the windows profitability needs; margins
  * are applied afterwards (profitability.ts), per product, on a few rows per customer instead of on every transaction.
  */
-export async function transactionSums(db: Database, tenantId: string, w: ProfitWindows): Promise<TransactionSums[]> {
+export async function transactionSums(db: Database, tenantId: string, w: ProfitWindows, customerIds: readonly string[]): Promise<TransactionSums[]> {
   return db.query<TransactionSums>(
     `SELECT l.customer_id::text AS "customerId", ss.division_id::text AS "divisionId", t.kind, t.product,
             coalesce(sum(t.amount) FILTER (WHERE t.occurred_at >= $3::timestamptz), 0)::float8 AS "window",
@@ -90,35 +103,30 @@ export async function transactionSums(db: Database, tenantId: string, w: ProfitW
        FROM transactions t
        JOIN customer_links l ON l.tenant_id = t.tenant_id AND l.source_record_id = t.source_record_id
        JOIN source_systems ss ON ss.tenant_id = t.tenant_id AND ss.id = t.source_system_id
-      WHERE t.tenant_id = $1 AND t.occurred_at < $2::timestamptz
+      WHERE t.tenant_id = $1 AND t.occurred_at < $2::timestamptz AND l.customer_id = ANY($6::uuid[])
       GROUP BY 1, 2, 3, 4`,
-    [tenantId, w.end, w.profitFrom, w.recentFrom, w.previousFrom],
+    [tenantId, w.end, w.profitFrom, w.recentFrom, w.previousFrom, customerIds],
   );
 }
 
 /** Interactions per golden customer, division and touch point over the profit window. */
-export async function interactionSums(db: Database, tenantId: string, w: ProfitWindows): Promise<ContactSums[]> {
+export async function interactionSums(db: Database, tenantId: string, w: ProfitWindows, customerIds: readonly string[]): Promise<ContactSums[]> {
   return db.query<ContactSums>(
     `SELECT l.customer_id::text AS "customerId", i.division_id::text AS "divisionId", i.touch_point AS "touchPoint",
             count(*)::int AS count, coalesce(sum(i.cost), 0)::float8 AS "recordedCost"
        FROM interactions i JOIN customer_links l ON l.tenant_id = i.tenant_id AND l.source_record_id = i.source_record_id
-      WHERE i.tenant_id = $1 AND i.occurred_at >= $2::timestamptz AND i.occurred_at < $3::timestamptz
+      WHERE i.tenant_id = $1 AND i.occurred_at >= $2::timestamptz AND i.occurred_at < $3::timestamptz AND l.customer_id = ANY($4::uuid[])
       GROUP BY 1, 2, 3`,
-    [tenantId, w.profitFrom, w.end],
+    [tenantId, w.profitFrom, w.end, customerIds],
   );
 }
 
 /** Service cases opened per customer, division and touch point over the profit window. */
-export async function caseSums(db: Database, tenantId: string, w: ProfitWindows): Promise<ContactSums[]> {
+export async function caseSums(db: Database, tenantId: string, w: ProfitWindows, customerIds: readonly string[]): Promise<ContactSums[]> {
   return db.query<ContactSums>(
     `SELECT c.customer_id::text AS "customerId", c.division_id::text AS "divisionId", c.touch_point AS "touchPoint", count(*)::int AS count, 0::float8 AS "recordedCost"
-       FROM cases c WHERE c.tenant_id = $1 AND c.opened_at >= $2::timestamptz AND c.opened_at < $3::timestamptz
+       FROM cases c WHERE c.tenant_id = $1 AND c.customer_id = ANY($4::uuid[]) AND c.opened_at >= $2::timestamptz AND c.opened_at < $3::timestamptz
       GROUP BY 1, 2, 3`,
-    [tenantId, w.profitFrom, w.end],
+    [tenantId, w.profitFrom, w.end, customerIds],
   );
-}
-
-export async function activeCustomerIds(db: Database, tenantId: string): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(`SELECT id::text AS id FROM golden_customers WHERE tenant_id = $1 AND status = 'active'`, [tenantId]);
-  return rows.map((r) => r.id);
 }

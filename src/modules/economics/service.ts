@@ -18,11 +18,11 @@ import type { BgNbdFit } from './bgnbd.js';
 import type { ModelName } from './fit.js';
 import type { GammaGammaFit } from './gammaGamma.js';
 import type { ParetoNbdFit } from './paretoNbd.js';
-import { bookProfitability, whaleCurve, type CustomerProfit } from './profitability.js';
-import { activeCustomerIds, caseSums, daysBefore, endOfDay, eventLog, interactionSums, purchaseSpan, transactionSums, unresolvedBuyers, type CustomerScope } from './reads.js';
+import { bookProfitability, whaleCurve, type ContactSums, type CustomerProfit, type TransactionSums } from './profitability.js';
+import { caseSums, daysBefore, endOfDay, eventLog, interactionSums, purchaseSpan, scopeKeys, transactionSums, unresolvedBuyers, type CustomerScope } from './reads.js';
 import { customerEconomics, economicsFits, economicsRuns, economicsSettings } from './schema.js';
 import { DEFAULT_SETTINGS, dispositionsOf, economicsSettingsSchema, type EconomicsSettings } from './settings.js';
-import { buildSummary, dayToIso, DAYS_PER_PERIOD, type CustomerSummary, type Period, type Transaction } from './summary.js';
+import { buildSummary, dayToIso, DAYS_PER_PERIOD, mergeSummaries, type CustomerSummary, type Period } from './summary.js';
 import { validateHoldout, type HoldoutValidation } from './validate.js';
 import { fitInWorker, scoreInWorker, type FitRequest } from './worker.js';
 
@@ -97,6 +97,8 @@ type FitSummary = Pick<FitReport, 'model' | 'params' | 'logLikelihood' | 'custom
 
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 const WRITE_BATCH = 2_000;
+/** Customers per read: a few hundred keep each query short on PGlite (about 50k transactions in the demo bank). */
+const READ_CHUNK = 500;
 
 function requireIsoDate(value: string, path: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
@@ -191,24 +193,49 @@ export class EconomicsService {
     return { kind: 'source', sourceSystemId: system.id };
   }
 
-  /** The summary up to `until`, with clear errors for an empty scope or a calibration end before any purchase. */
-  private async summaryFor(tenantId: string, scope: CustomerScope, kinds: readonly string[], calibrationEnd: string, period: Period, holdoutEnd?: string) {
-    const log = await eventLog(this.db, tenantId, scope, holdoutEnd ?? calibrationEnd, kinds);
+  /**
+   * The summary of every customer in scope up to the calibration end (and the holdout, for validation), read and
+   * built chunk by chunk of customers: on PGlite each query runs on the API's thread, so none may be long. With
+   * `earlierEnd`, also the summary as it stood then, for the P(alive) trend.
+   */
+  private async readSummary(
+    tenantId: string,
+    scope: CustomerScope,
+    kinds: readonly string[],
+    o: { calibrationEnd: string; period: Period; holdoutEnd?: string; earlierEnd?: string; signal?: AbortSignal; progress?: (done: number, total: number) => Promise<void> | void },
+  ): Promise<{ summary: CustomerSummary; earlier: CustomerSummary | null; warnings: string[] }> {
+    const keys = await scopeKeys(this.db, tenantId, scope);
+    const parts: CustomerSummary[] = [];
+    const earlierParts: CustomerSummary[] = [];
+    let buyers = 0;
+    for (let k = 0; k < keys.length; k += READ_CHUNK) {
+      if (o.signal?.aborted) throw new UnprocessableError('the run was interrupted');
+      const log = await eventLog(this.db, tenantId, scope, keys.slice(k, k + READ_CHUNK), o.holdoutEnd ?? o.calibrationEnd, kinds);
+      buyers += new Set(log.map((t) => t.customerId)).size;
+      // A chunk whose customers all started after the calibration end adds nobody (buildSummary would refuse it).
+      if (log.some((t) => (t.date as string) <= o.calibrationEnd)) parts.push(buildSummary(log, { calibrationEnd: o.calibrationEnd, period: o.period, ...(o.holdoutEnd ? { holdoutEnd: o.holdoutEnd } : {}) }));
+      if (o.earlierEnd && log.some((t) => (t.date as string) <= o.earlierEnd!)) earlierParts.push(buildSummary(log, { calibrationEnd: o.earlierEnd, period: o.period }));
+      await o.progress?.(Math.min(keys.length, k + READ_CHUNK), keys.length);
+      await yieldToEventLoop();
+    }
     const unlinked = scope.kind === 'golden' ? await unresolvedBuyers(this.db, tenantId) : 0;
     const warnings: string[] = [];
     if (unlinked) warnings.push(`${unlinked} customer records with transactions are not resolved into customers yet and are left out (run rapport resolve)`);
-    // The summary finds a calibration end before the first purchase itself; an empty log needs the reason here.
-    if (!log.length || log.every((t) => (t.date as string) > calibrationEnd)) {
+    if (!parts.length) {
       const span = await purchaseSpan(this.db, tenantId, scope, kinds);
       if (!span.first && unlinked) {
         throw new ValidationError('no transaction belongs to a golden customer yet', [{ path: 'source', message: `${unlinked} customer records with transactions wait to be resolved: run rapport resolve (or fit one source with --source)` }]);
       }
       if (!span.first) throw new ValidationError('there are no transactions to fit on', [{ path: 'source', message: 'import transactions first: rapport import FILE --kind transactions' }]);
-      throw new ValidationError('the calibration end is before the first purchase', [{ path: 'calibrationEnd', message: `${calibrationEnd} is before the earliest purchase (${span.first})` }]);
+      throw new ValidationError('the calibration end is before the first purchase', [{ path: 'calibrationEnd', message: `${o.calibrationEnd} is before the earliest purchase (${span.first})` }]);
     }
-    const summary = buildSummary(log, { calibrationEnd, period, ...(holdoutEnd ? { holdoutEnd } : {}) });
+    const summary = mergeSummaries(parts);
+    // Each chunk reports its own late starters; one count for the whole scope reads better.
+    const late = buyers - summary.customerIds.length;
+    summary.warnings = summary.warnings.filter((w) => w.path !== 'calibrationEnd');
+    if (late > 0) summary.warnings.push({ path: 'calibrationEnd', message: `${late} customers first purchased after ${o.calibrationEnd} and are left out of the summary` });
     warnings.push(...summary.warnings.map((w) => w.message));
-    return { summary, warnings, log };
+    return { summary, earlier: earlierParts.length ? mergeSummaries(earlierParts) : null, warnings };
   }
 
   /** Fits one model, in a worker thread, on golden customers or on one source's records; the fit is stored. */
@@ -218,7 +245,7 @@ export class EconomicsService {
     const scope = await this.scopeOf(actor, input.source);
     const settings = await this.settings(actor.tenantId);
     await progress?.(0, 3, 'reading transactions');
-    const { summary, warnings } = await this.summaryFor(actor.tenantId, scope, settings.eventKinds, calibrationEnd, input.period);
+    const { summary, warnings } = await this.readSummary(actor.tenantId, scope, settings.eventKinds, { calibrationEnd, period: input.period });
     await progress?.(1, 3, `fitting ${input.model}`);
     const fit = await fitModel(INTERNAL[input.model], summary);
     await progress?.(2, 3, 'storing the fit');
@@ -252,7 +279,7 @@ export class EconomicsService {
     if (!holdoutEnd || holdoutEnd <= calibrationEnd) {
       throw new ValidationError('nothing to validate against: no purchase after the calibration end', [{ path: 'holdoutEnd', message: `the last purchase is ${span.last ?? 'none'}; choose an earlier calibration end` }]);
     }
-    const { summary, warnings } = await this.summaryFor(actor.tenantId, scope, settings.eventKinds, calibrationEnd, period, holdoutEnd);
+    const { summary, warnings } = await this.readSummary(actor.tenantId, scope, settings.eventKinds, { calibrationEnd, period, holdoutEnd });
     const fit = (await fitModel(INTERNAL[input.model ?? 'bgnbd'], summary)) as PurchaseFit;
     const v = validateHoldout(purchaseModelOf(fit), summary);
     return { ...v, params: { ...fit.params }, logLikelihood: fit.logLikelihood, converged: fit.converged, calibrationEnd, holdoutEnd, period, warnings: [...warnings, ...fit.warnings] };
@@ -325,11 +352,17 @@ export class EconomicsService {
     try {
       await step(0, 'reading transactions');
       const scope: CustomerScope = { kind: 'golden' };
-      const { summary, warnings, log } = await this.summaryFor(tenantId, scope, settings.eventKinds, calibrationEnd, period);
-      const customerIds = await activeCustomerIds(this.db, tenantId);
+      const earlierEnd = dayToIso(Date.parse(`${calibrationEnd}T00:00:00Z`) / 86_400_000 - settings.trendDays);
+      const { summary, earlier, warnings } = await this.readSummary(tenantId, scope, settings.eventKinds, {
+        calibrationEnd,
+        period,
+        earlierEnd,
+        signal: input.signal,
+        progress: (d, t) => step(Math.round((15 * d) / Math.max(1, t)), 'reading transactions'),
+      });
+      const customerIds = await scopeKeys(this.db, tenantId, scope);
       const inSummary = new Set(summary.customerIds);
       const withoutPurchases = customerIds.filter((id) => !inSummary.has(id));
-      if (input.signal?.aborted) throw new UnprocessableError('the run was interrupted');
 
       await step(15, 'fitting the models');
       const purchaseName = INTERNAL[settings.purchaseModel];
@@ -349,11 +382,18 @@ export class EconomicsService {
       await step(45, 'summing revenue and costs');
       const end = endOfDay(calibrationEnd);
       const windows = { end, profitFrom: daysBefore(end, settings.profitWindowDays), recentFrom: daysBefore(end, settings.trendDays), previousFrom: daysBefore(end, 2 * settings.trendDays) };
-      const [revenue, contacts, cases] = await Promise.all([
-        transactionSums(this.db, tenantId, windows),
-        interactionSums(this.db, tenantId, windows),
-        caseSums(this.db, tenantId, windows),
-      ]);
+      const revenue: TransactionSums[] = [];
+      const contacts: ContactSums[] = [];
+      const cases: ContactSums[] = [];
+      for (let k = 0; k < customerIds.length; k += READ_CHUNK) {
+        if (input.signal?.aborted) throw new UnprocessableError('the run was interrupted');
+        const chunk = customerIds.slice(k, k + READ_CHUNK);
+        revenue.push(...(await transactionSums(this.db, tenantId, windows, chunk)));
+        contacts.push(...(await interactionSums(this.db, tenantId, windows, chunk)));
+        cases.push(...(await caseSums(this.db, tenantId, windows, chunk)));
+        await step(45 + Math.round((10 * Math.min(customerIds.length, k + READ_CHUNK)) / customerIds.length), 'summing revenue and costs');
+        await yieldToEventLoop();
+      }
       const book = bookProfitability(revenue, contacts, cases, settings);
       const margins = Float64Array.from(summary.customerIds, (id) => book.customers.get(id)?.marginRatio ?? settings.defaultMargin);
 
@@ -363,7 +403,7 @@ export class EconomicsService {
       const scores = await scoreInWorker(scoreRequest(summary, fits, scoreOptions));
       const result = scoreBook(summary, fits, scoreOptions, scores);
       warnings.push(...result.warnings);
-      const previous = previousProbabilityAlive(log, summary, fits, settings.trendDays);
+      const previous = earlierProbabilityAlive(earlier, fits);
 
       await step(70, 'writing results');
       const computedAt = new Date();
@@ -681,17 +721,9 @@ export async function fitModel(model: ModelName, summary: CustomerSummary): Prom
 }
 
 /** P(alive) one trend window before the calibration end, with the same fit: what the service alarms compare against. */
-function previousProbabilityAlive(log: readonly Transaction[], summary: CustomerSummary, fits: EconomicsFits, trendDays: number): Map<string, number> {
+function earlierProbabilityAlive(earlier: CustomerSummary | null, fits: EconomicsFits): Map<string, number> {
   const out = new Map<string, number>();
-  const calEndDay = Date.parse(`${summary.calibrationEnd}T00:00:00Z`) / 86_400_000;
-  let earlier: CustomerSummary;
-  try {
-    earlier = buildSummary(log, { calibrationEnd: dayToIso(calEndDay - trendDays), period: summary.period });
-  } catch (err) {
-    // No purchase yet one window back: there is no earlier P(alive) to compare with.
-    if (err instanceof ValidationError) return out;
-    throw err;
-  }
+  if (!earlier) return out;
   const model = purchaseModelOf(fits.purchase);
   for (let i = 0; i < earlier.customerIds.length; i++) out.set(earlier.customerIds[i], model.probabilityAlive(earlier.x[i], earlier.tx[i], earlier.T[i]));
   return out;

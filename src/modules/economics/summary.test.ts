@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/errors.js';
-import { buildSummary, checkRfData, compress, parseDay, type Transaction } from './summary.js';
+import { buildSummary, checkRfData, compress, mergeSummaries, parseDay, type Transaction } from './summary.js';
 
 const opts = { calibrationEnd: '2024-03-31', holdoutEnd: '2024-04-28', period: 'week' as const, today: '2024-06-01' };
 
@@ -131,5 +131,27 @@ describe('compress', () => {
     const e = caught(() => checkRfData({ x: Float64Array.of(1, 1.5), tx: Float64Array.of(1, 1), T: Float64Array.of(2, 2) }));
     expect(e.issues[0].path).toBe('customers/1/x');
     expect(caught(() => checkRfData({ x: Float64Array.of(1), tx: Float64Array.of(3), T: Float64Array.of(2) })).issues[0].path).toBe('customers/0/tx');
+  });
+});
+
+describe('mergeSummaries', () => {
+  it('gives the summary of the whole log when built from disjoint customers', () => {
+    const build = buildSummary;
+    const merge = mergeSummaries;
+    const log = [
+      { customerId: 'a', date: '2024-01-01', amount: 10 },
+      { customerId: 'a', date: '2024-02-01', amount: 20 },
+      { customerId: 'b', date: '2024-01-15', amount: 5 },
+      { customerId: 'b', date: '2024-03-10', amount: 7 },
+      { customerId: 'b', date: '2024-03-20', amount: 9 },
+      { customerId: 'c', date: '2024-02-02', amount: 1 },
+    ];
+    const options = { calibrationEnd: '2024-03-01', holdoutEnd: '2024-04-01', period: 'week' as const, today: '2025-01-01' };
+    const whole = build(log, options);
+    const merged = merge([build(log.filter((t) => t.customerId !== 'b'), options), build(log.filter((t) => t.customerId === 'b'), options)]);
+    const byId = (s: typeof whole) => Object.fromEntries(s.customerIds.map((id, i) => [id, [s.x[i], s.tx[i], s.T[i], s.monetary[i], s.totalValue[i], s.holdoutX[i], s.recencyDays[i], s.firstPurchaseDay[i]]]));
+    expect(byId(merged)).toEqual(byId(whole));
+    expect(Array.from(merged.holdoutByPeriod)).toEqual(Array.from(whole.holdoutByPeriod));
+    expect(merged.holdoutLength).toBe(whole.holdoutLength);
   });
 });

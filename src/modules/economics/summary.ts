@@ -422,3 +422,56 @@ export function checkRfData(data: RfData, path = 'customers'): void {
   }
   if (issues.length) throw new ValidationError('invalid recency-frequency data', issues);
 }
+
+/**
+ * Concatenates summaries of disjoint sets of customers built with the same calibration end, holdout and period:
+ * a customer's summary depends on their own purchases only, so a customer base can be summarised in chunks.
+ */
+export function mergeSummaries(parts: readonly CustomerSummary[]): CustomerSummary {
+  if (!parts.length) throw new ValidationError('no summary to merge', [{ path: 'customers', message: 'no customer has a purchase' }]);
+  const first = parts[0];
+  for (const p of parts) {
+    if (p.period !== first.period || p.calibrationEnd !== first.calibrationEnd || p.holdoutEnd !== first.holdoutEnd) {
+      throw new ValidationError('summaries differ in period, calibration end or holdout', [{ path: 'summaries', message: 'build every part with the same options' }]);
+    }
+  }
+  const f64 = (key: 'x' | 'tx' | 'T' | 'monetary' | 'totalValue' | 'holdoutX' | 'holdoutValue') => {
+    const out = new Float64Array(parts.reduce((n, p) => n + p[key].length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p[key], at);
+      at += p[key].length;
+    }
+    return out;
+  };
+  const i32 = (key: 'firstPurchaseDay' | 'recencyDays') => {
+    const out = new Int32Array(parts.reduce((n, p) => n + p[key].length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p[key], at);
+      at += p[key].length;
+    }
+    return out;
+  };
+  const holdoutByPeriod = new Float64Array(first.holdoutByPeriod.length);
+  for (const p of parts) for (let k = 0; k < holdoutByPeriod.length; k++) holdoutByPeriod[k] += p.holdoutByPeriod[k];
+  return {
+    period: first.period,
+    daysPerPeriod: first.daysPerPeriod,
+    calibrationEnd: first.calibrationEnd,
+    holdoutEnd: first.holdoutEnd,
+    customerIds: parts.flatMap((p) => p.customerIds),
+    firstPurchaseDay: i32('firstPurchaseDay'),
+    recencyDays: i32('recencyDays'),
+    x: f64('x'),
+    tx: f64('tx'),
+    T: f64('T'),
+    monetary: f64('monetary'),
+    totalValue: f64('totalValue'),
+    holdoutX: f64('holdoutX'),
+    holdoutValue: f64('holdoutValue'),
+    holdoutLength: first.holdoutLength,
+    holdoutByPeriod,
+    warnings: parts.flatMap((p) => p.warnings),
+  };
+}
