@@ -151,6 +151,11 @@ async function openPostgres(url: string): Promise<Database> {
         parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // A server restart or an administrator's terminate reaches idle and checked-out connections as 'error'
+  // events; unhandled, they would crash the process. The pool replaces the dead connection on next use.
+  const warn = (err: Error) => console.warn(`rapport: PostgreSQL connection lost (${err.message})`);
+  pool.on('error', warn);
+  pool.on('connect', (client) => client.on('error', warn));
   const orm = drizzlePg(pool) as unknown as Orm;
   return {
     engine: 'postgres',
