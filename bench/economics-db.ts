@@ -66,6 +66,8 @@ async function observe<T>(work: () => Promise<T>) {
   const s = performance.now();
   const result = await work();
   const wall = performance.now() - s;
+  // One more turn of the loop, so that a block at the very end of `work` is sampled too.
+  await new Promise((r) => setTimeout(r, 20));
   const used = process.cpuUsage(cpu);
   delay.disable();
   running = false;

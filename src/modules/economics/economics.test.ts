@@ -127,7 +127,8 @@ describe('economics on the demo bank', () => {
     expect(job.status).toBe('succeeded');
     const after = (await t.app.services.economics.ofCustomer(admin, bill))!;
     expect(after.runId).not.toBe(before.runId);
-    expect(after.clv).toBeCloseTo(before.clv!, 6);
+    // The same purchases give the same fit and scores.
+    expect(Math.abs(after.clv! - before.clv!) / before.clv!).toBeLessThan(1e-9);
     const fits = await t.app.inject({ method: 'GET', url: '/api/v1/economics/fits?limit=4', headers: t.auth });
     expect(fits.statusCode).toBe(200);
     expect(fits.json().items.map((f: { model: string; runId: string }) => [f.model, f.runId])).toEqual([

@@ -37,6 +37,7 @@ export async function scopeKeys(db: Database, tenantId: string, scope: CustomerS
 /**
  * Purchase occasions of the given customers up to the end of `until`: one row per customer and UTC day with the
  * day's total. The summary merges same-day purchases anyway, so summing them in the database only saves rows.
+ * Ordered, so that the same purchases always give the same summary order and the fits the same floating-point sums.
  */
 export async function eventLog(db: Database, tenantId: string, scope: CustomerScope, keys: readonly string[], until: string, kinds: readonly string[]): Promise<Transaction[]> {
   const [key, join, where] =
@@ -48,7 +49,8 @@ export async function eventLog(db: Database, tenantId: string, scope: CustomerSc
        SELECT ${key} AS id, (t.occurred_at AT TIME ZONE 'UTC')::date AS day, sum(t.amount) AS amount
          FROM transactions t ${join}
         WHERE t.tenant_id = $1 AND t.kind = ANY($2::text[]) AND t.occurred_at < $3::timestamptz AND ${where}
-        GROUP BY 1, 2) days`,
+        GROUP BY 1, 2) days
+      ORDER BY id, day`,
     [tenantId, kinds, endOfDay(until), keys],
   );
   return rows.map((r) => ({ customerId: r.id, date: r.day, amount: r.amount }));
