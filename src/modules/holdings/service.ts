@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database } from '../../core/db/engine.js';
+import { divisionScope } from '../../core/db/scope.js';
 import { noteChange, type Actor } from '../../core/actor.js';
 import { ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { afterCursor, finishPage } from '../../core/db/list.js';
@@ -7,17 +8,12 @@ import { customerLinks, sourceRecords } from '../identity/schema.js';
 import { sourceSystems } from '../org/schema.js';
 import { accounts, products } from './schema.js';
 
-const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
 
 export class HoldingsService {
   constructor(private readonly db: Database) {}
 
-  private scope(actor: Actor, column: typeof accounts.divisionId | typeof products.divisionId): SQL | undefined {
-    return actor.divisionIds ? inArray(column, actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION]) : undefined;
-  }
-
   listProducts(actor: Actor) {
-    return this.db.orm.select().from(products).where(and(eq(products.tenantId, actor.tenantId), this.scope(actor, products.divisionId))).orderBy(asc(products.name));
+    return this.db.orm.select().from(products).where(and(eq(products.tenantId, actor.tenantId), divisionScope(actor, products.divisionId))).orderBy(asc(products.name));
   }
 
   async createProduct(actor: Actor, input: { divisionId: string; code: string; name: string; category: string }) {
@@ -28,7 +24,7 @@ export class HoldingsService {
   }
 
   async listAccounts(actor: Actor, q: { customerId?: string; sourceRecordId?: string; status?: 'open' | 'closed' | 'offered'; limit: number; cursor?: string }) {
-    const conds: (SQL | undefined)[] = [eq(accounts.tenantId, actor.tenantId), this.scope(actor, accounts.divisionId)];
+    const conds: (SQL | undefined)[] = [eq(accounts.tenantId, actor.tenantId), divisionScope(actor, accounts.divisionId)];
     if (q.sourceRecordId) conds.push(eq(accounts.sourceRecordId, q.sourceRecordId));
     if (q.status) conds.push(eq(accounts.status, q.status));
     if (q.customerId) {

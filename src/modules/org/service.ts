@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../core/db/engine.js';
+import { divisionScope } from '../../core/db/scope.js';
 import { noteChange, type Actor } from '../../core/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { divisions, sourceSystems, teams } from './schema.js';
@@ -11,19 +12,16 @@ export type SourceSystem = typeof sourceSystems.$inferSelect;
 export class OrgService {
   constructor(private readonly db: Database) {}
 
-  private divisionScope(actor: Actor) {
-    return actor.divisionIds ? inArray(divisions.id, actor.divisionIds.length ? actor.divisionIds : ['00000000-0000-0000-0000-000000000000']) : undefined;
-  }
 
   listDivisions(actor: Actor) {
     return this.db.orm.select().from(divisions)
-      .where(and(eq(divisions.tenantId, actor.tenantId), this.divisionScope(actor)))
+      .where(and(eq(divisions.tenantId, actor.tenantId), divisionScope(actor, divisions.id)))
       .orderBy(asc(divisions.name));
   }
 
   async getDivision(actor: Actor, id: string) {
     const [row] = await this.db.orm.select().from(divisions)
-      .where(and(eq(divisions.tenantId, actor.tenantId), eq(divisions.id, id), this.divisionScope(actor)));
+      .where(and(eq(divisions.tenantId, actor.tenantId), eq(divisions.id, id), divisionScope(actor, divisions.id)));
     if (!row) throw new NotFoundError('division', id);
     return row;
   }
@@ -41,7 +39,7 @@ export class OrgService {
   async listSourceSystems(actor: Actor) {
     const rows = await this.db.orm.select().from(sourceSystems)
       .where(and(eq(sourceSystems.tenantId, actor.tenantId),
-        actor.divisionIds ? inArray(sourceSystems.divisionId, actor.divisionIds.length ? actor.divisionIds : ['00000000-0000-0000-0000-000000000000']) : undefined))
+        divisionScope(actor, sourceSystems.divisionId)))
       .orderBy(asc(sourceSystems.code));
     return rows;
   }
@@ -83,7 +81,7 @@ export class OrgService {
 
   listTeams(actor: Actor) {
     return this.db.orm.select().from(teams)
-      .where(and(eq(teams.tenantId, actor.tenantId), actor.divisionIds ? inArray(teams.divisionId, actor.divisionIds.length ? actor.divisionIds : ['00000000-0000-0000-0000-000000000000']) : undefined))
+      .where(and(eq(teams.tenantId, actor.tenantId), divisionScope(actor, teams.divisionId)))
       .orderBy(asc(teams.name));
   }
 
