@@ -9,6 +9,7 @@ import { fitGammaGamma, gammaGammaExpectedSpendAll, type GammaGammaFit } from '.
 import { fitParetoNbd, paretoNbdModel, type ParetoNbdFit } from './paretoNbd.js';
 import { rfmScores, type RfmSegment } from './rfm.js';
 import { scoreCustomers, type CustomerScores, type PurchaseModel } from './score.js';
+import type { WalletEstimate } from './wallet.js';
 import type { ScoreRequest } from './worker.js';
 import type { CustomerSummary, Period } from './summary.js';
 import { assignTiers, decideDisposition, DEFAULT_DISPOSITION_CONFIG, type Disposition, type DispositionConfig } from './tiers.js';
@@ -58,6 +59,7 @@ export interface CustomerEconomics {
   tier: string;
   disposition: Disposition;
   reasons: string[];
+  wallet?: WalletEstimate;
 }
 
 export function scoreEconomics(summary: CustomerSummary, fits: EconomicsFits, options: ScoreEconomicsOptions): CustomerEconomics[] {
@@ -106,6 +108,11 @@ function spendAndHorizon(summary: CustomerSummary, fits: EconomicsFits, options:
 export interface ScoreBookOptions extends ScoreEconomicsOptions {
   /** Customers with no purchase by the calibration end: ranked into tiers with CLV 0, without model figures. */
   withoutPurchases?: readonly string[];
+  /**
+   * Share-of-wallet estimates, given every customer's tier (peers are the customers of the same tier, so the
+   * estimate can only be made once tiers are ranked); their wallet gap feeds the disposition rules.
+   */
+  wallets?: (tiers: ReadonlyMap<string, string>) => ReadonlyMap<string, WalletEstimate>;
 }
 
 export interface UnscoredCustomer {
@@ -114,6 +121,7 @@ export interface UnscoredCustomer {
   tier: string;
   disposition: Disposition;
   reasons: string[];
+  wallet?: WalletEstimate;
 }
 
 /**
@@ -140,6 +148,7 @@ export function scoreBook(
   const allClv = new Float64Array(n + others.length);
   allClv.set(clv);
   const tiers = assignTiers(allClv, config);
+  const wallets = options.wallets?.(new Map([...summary.customerIds, ...others].map((id, i) => [id, tiers[i]])));
   const rfm = rfmScores({ recencyDays: summary.recencyDays, frequency: Float64Array.from(summary.x, (x) => x + 1), monetary: summary.totalValue });
   const scored = summary.customerIds.map((customerId, i) => {
     const decision = decideDisposition(
@@ -152,6 +161,7 @@ export function scoreBook(
         frequency: summary.x[i],
         recencyDays: summary.recencyDays[i],
         tenureDays: Math.round(summary.T[i] * summary.daysPerPeriod),
+        walletGap: wallets?.get(customerId)?.walletGap,
         segment: rfm.segment[i],
       },
       config,
@@ -169,12 +179,14 @@ export function scoreBook(
       tier: tiers[i],
       disposition: decision.disposition,
       reasons: decision.reasons,
+      wallet: wallets?.get(customerId),
     };
   });
   const unscored = others.map((customerId, k): UnscoredCustomer => {
     const tier = tiers[n + k];
-    const decision = decideDisposition({ clv: 0, tier, probabilityAlive: Number.NaN }, config);
-    return { customerId, clv: 0, tier, disposition: decision.disposition, reasons: [`no purchase recorded by ${summary.calibrationEnd}`, ...decision.reasons] };
+    const wallet = wallets?.get(customerId);
+    const decision = decideDisposition({ clv: 0, tier, probabilityAlive: Number.NaN, walletGap: wallet?.walletGap }, config);
+    return { customerId, clv: 0, tier, disposition: decision.disposition, reasons: [`no purchase recorded by ${summary.calibrationEnd}`, ...decision.reasons], wallet };
   });
   return { scored, unscored, warnings };
 }

@@ -10,6 +10,7 @@ import { DEFAULT_TENANT } from '../../core/ids.js';
 import { actorFor } from '../access/service.js';
 import { loadDemoBank } from '../demo/loader.js';
 import { seedEconomicsDemo } from './demoTransactions.js';
+import { MODEL_VERSION } from './service.js';
 
 let t: Awaited<ReturnType<typeof buildTestApp>>;
 let seeded: Awaited<ReturnType<typeof seedEconomicsDemo>>;
@@ -69,7 +70,7 @@ describe('economics on the demo bank', () => {
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/customers/${bill}/economics`, headers: t.auth });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ customerId: bill, modelVersion: 'rapport-economics/1', calibrationEnd: '2026-11-24', period: 'week' });
+    expect(body).toMatchObject({ customerId: bill, modelVersion: MODEL_VERSION, calibrationEnd: '2026-11-24', period: 'week' });
     expect(typeof body.clv).toBe('number');
     expect(body.rfm.segment).toBeTruthy();
     const v360 = await t.app.inject({ method: 'GET', url: `/api/v1/customers/${bill}/360`, headers: t.auth });
@@ -104,6 +105,35 @@ describe('economics on the demo bank', () => {
     expect(s.customers).toBe(n);
     const view = await t.app.services.economics.ofCustomer(manager, bill);
     expect(view!.profit.byDivision.map((d) => d.divisionName)).toEqual(['Cards']);
+  });
+
+  it("estimates share of wallet from holdings across divisions, and hides other divisions' holdings from a division manager", async () => {
+    const view = (await t.app.services.economics.ofCustomer(admin, bill))!;
+    // Bill holds a mortgage and a card: both families are listed, and what his top-tier peers commonly hold on top is untapped.
+    expect(view.wallet.held).toEqual(expect.arrayContaining(['card', 'mortgage']));
+    expect(view.wallet.shareOfWallet).toBeGreaterThan(0);
+    expect(view.wallet.shareOfWallet).toBeLessThanOrEqual(1);
+    for (const u of view.wallet.untapped) {
+      expect(view.wallet.held).not.toContain(u.category);
+      expect(u.peerAdoption).toBeGreaterThanOrEqual(0.25);
+    }
+    expect(view.wallet.walletGap).toBeCloseTo(view.wallet.untapped.reduce((a, u) => a + u.typicalRevenue, 0), 1);
+    // Stored for everyone, never NaN; the grow rule sees the gap.
+    const [{ bad, withGap, growByGap }] = await t.db.query<{ bad: number; withGap: number; growByGap: number }>(
+      `SELECT count(*) FILTER (WHERE share_of_wallet = 'NaN'::float8 OR share_of_wallet < 0 OR share_of_wallet > 1)::int AS bad,
+              count(*) FILTER (WHERE wallet_gap > 0)::int AS "withGap",
+              count(*) FILTER (WHERE disposition = 'grow' AND reasons::text LIKE '%untapped wallet%')::int AS "growByGap"
+         FROM customer_economics WHERE tenant_id = $1`,
+      [DEFAULT_TENANT],
+    );
+    expect(bad).toBe(0);
+    expect(withGap).toBeGreaterThan(0);
+    expect(growByGap).toBeGreaterThan(0);
+    const [cards] = await t.db.query<{ id: string }>(`SELECT id::text AS id FROM divisions WHERE tenant_id = $1 AND name = 'Cards'`, [DEFAULT_TENANT]);
+    const manager = actorFor({ tenantId: DEFAULT_TENANT, id: '00000000-0000-7000-8000-000000000001', role: 'manager', divisionIds: [cards.id], teamId: null });
+    const scoped = (await t.app.services.economics.ofCustomer(manager, bill))!;
+    expect(scoped.wallet.held).toEqual(['card']);
+    expect(scoped.wallet.shareOfWallet).toBe(view.wallet.shareOfWallet);
   });
 
   it('feeds the sales pricing and service value lookups', async () => {

@@ -132,3 +132,21 @@ export async function caseSums(db: Database, tenantId: string, w: ProfitWindows,
     [tenantId, w.profitFrom, w.end, customerIds],
   );
 }
+
+/** The product families (products.category) each customer holds through an open account, in any division. */
+export async function heldFamilies(db: Database, tenantId: string, customerIds: readonly string[]): Promise<{ customerId: string; category: string }[]> {
+  return db.query<{ customerId: string; category: string }>(
+    `SELECT DISTINCT l.customer_id::text AS "customerId", p.category
+       FROM accounts a
+       JOIN products p ON p.tenant_id = a.tenant_id AND p.id = a.product_id
+       JOIN customer_links l ON l.tenant_id = a.tenant_id AND l.source_record_id = a.source_record_id
+      WHERE a.tenant_id = $1 AND a.status = 'open' AND l.customer_id = ANY($2::uuid[])`,
+    [tenantId, customerIds],
+  );
+}
+
+/** Product code → family, to attribute transaction revenue (which names its product by code) to families. */
+export async function productFamilies(db: Database, tenantId: string): Promise<Map<string, string>> {
+  const rows = await db.query<{ code: string; category: string }>('SELECT code, category FROM products WHERE tenant_id = $1', [tenantId]);
+  return new Map(rows.map((r) => [r.code, r.category]));
+}

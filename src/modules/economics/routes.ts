@@ -32,6 +32,14 @@ export const customerEconomicsSchema = z
     disposition: z.string(),
     reasons: z.array(z.string()),
     rfm: z.object({ r: num, f: num, m: num, segment: z.string() }).nullable(),
+    wallet: z
+      .object({
+        shareOfWallet: maybe.describe('Revenue over revenue plus the untapped families, 0 to 1'),
+        walletGap: num.describe("Typical revenue of the product families the customer's peers (same tier) hold and the customer does not"),
+        held: z.array(z.string()).describe('Product families held (only those your divisions sell, if you are division-scoped)'),
+        untapped: z.array(z.object({ category: z.string(), typicalRevenue: num, peerAdoption: num })),
+      })
+      .describe('Share of wallet estimated from holdings across divisions'),
     history: z.object({ x: maybe, tx: maybe, T: maybe, monetary: maybe, recencyDays: maybe }).describe('The summary the models saw, in the run period'),
     profit: z.object({
       windowDays: z.number().int(),

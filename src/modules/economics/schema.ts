@@ -2,6 +2,7 @@ import { boolean, date, doublePrecision, foreignKey, index, integer, jsonb, nume
 import { tenantColumns, timestamps } from '../../core/db/columns.js';
 import { sourceSystems } from '../org/schema.js';
 import { sourceRecords } from '../identity/schema.js';
+import type { UntappedFamily } from './wallet.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -135,6 +136,11 @@ export const customerEconomics = pgTable(
     spendRecent: doublePrecision('spend_recent').notNull().default(0),
     spendPrevious: doublePrecision('spend_previous').notNull().default(0),
     /** { divisionId: { revenue, grossMargin, costToServe, profit } } */
+    /** Share of wallet estimated from product families held against the customer's tier (wallet.ts); null without revenue or gap. */
+    shareOfWallet: doublePrecision('share_of_wallet'),
+    /** Typical revenue of the families the customer's peers hold and the customer does not. */
+    walletGap: doublePrecision('wallet_gap').notNull().default(0),
+    wallet: jsonb('wallet').$type<{ held: string[]; untapped: UntappedFamily[] }>().notNull().default({ held: [], untapped: [] }),
     byDivision: jsonb('by_division').$type<Record<string, { revenue: number; grossMargin: number; costToServe: number; profit: number }>>().notNull().default({}),
     ...timestamps,
   },

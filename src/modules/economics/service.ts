@@ -19,7 +19,8 @@ import type { ModelName } from './fit.js';
 import type { GammaGammaFit } from './gammaGamma.js';
 import type { ParetoNbdFit } from './paretoNbd.js';
 import { bookProfitability, whaleCurve, type ContactSums, type CustomerProfit, type TransactionSums } from './profitability.js';
-import { caseSums, daysBefore, endOfDay, eventLog, interactionSums, purchaseSpan, scopeKeys, transactionSums, unresolvedBuyers, type CustomerScope } from './reads.js';
+import { caseSums, daysBefore, endOfDay, eventLog, heldFamilies, interactionSums, productFamilies, purchaseSpan, scopeKeys, transactionSums, unresolvedBuyers, type CustomerScope } from './reads.js';
+import { estimateWallets, type CategoryRevenue, type WalletEstimate } from './wallet.js';
 import { customerEconomics, economicsFits, economicsRuns, economicsSettings } from './schema.js';
 import { DEFAULT_SETTINGS, dispositionsOf, economicsSettingsSchema, type EconomicsSettings } from './settings.js';
 import { buildSummary, dayToIso, DAYS_PER_PERIOD, mergeSummaries, type CustomerSummary, type Period } from './summary.js';
@@ -27,7 +28,7 @@ import { validateHoldout, type HoldoutValidation } from './validate.js';
 import { fitInWorker, scoreInWorker, type FitRequest } from './worker.js';
 
 /** Bumped when a change to the models or the scoring pass changes stored results. */
-export const MODEL_VERSION = 'rapport-economics/1';
+export const MODEL_VERSION = 'rapport-economics/2';
 
 export const CLI_MODELS = ['bgnbd', 'pareto-nbd', 'gamma-gamma'] as const;
 export type CliModel = (typeof CLI_MODELS)[number];
@@ -385,12 +386,14 @@ export class EconomicsService {
       const revenue: TransactionSums[] = [];
       const contacts: ContactSums[] = [];
       const cases: ContactSums[] = [];
+      const held: { customerId: string; category: string }[] = [];
       for (let k = 0; k < customerIds.length; k += READ_CHUNK) {
         if (input.signal?.aborted) throw new UnprocessableError('the run was interrupted');
         const chunk = customerIds.slice(k, k + READ_CHUNK);
         revenue.push(...(await transactionSums(this.db, tenantId, windows, chunk)));
         contacts.push(...(await interactionSums(this.db, tenantId, windows, chunk)));
         cases.push(...(await caseSums(this.db, tenantId, windows, chunk)));
+        held.push(...(await heldFamilies(this.db, tenantId, chunk)));
         await step(45 + Math.round((10 * Math.min(customerIds.length, k + READ_CHUNK)) / customerIds.length), 'summing revenue and costs');
         await yieldToEventLoop();
       }
@@ -399,7 +402,9 @@ export class EconomicsService {
 
       await step(55, 'scoring customers');
       const horizon = (settings.horizonMonths * (365.25 / 12)) / DAYS_PER_PERIOD[period];
-      const scoreOptions = { horizon, margin: margins, annualDiscountRate: settings.annualDiscountRate, dispositions: dispositionsOf(settings), withoutPurchases };
+      const holdings = familyRevenue(held, revenue, await productFamilies(this.db, tenantId));
+      const wallets = (tiers: ReadonlyMap<string, string>) => estimateWallets(tiers, holdings, { minPeerAdoption: settings.walletPeerAdoption });
+      const scoreOptions = { horizon, margin: margins, annualDiscountRate: settings.annualDiscountRate, dispositions: dispositionsOf(settings), withoutPurchases, wallets };
       const scores = await scoreInWorker(scoreRequest(summary, fits, scoreOptions));
       const result = scoreBook(summary, fits, scoreOptions, scores);
       warnings.push(...result.warnings);
@@ -431,11 +436,12 @@ export class EconomicsService {
           rfm_m: e.rfm.m,
           rfm_segment: e.rfm.segment,
           recency_days: summary.recencyDays[i],
+          ...walletColumns(e.wallet, guard),
           ...profitColumns(p, guard),
         });
       }
       for (const u of result.unscored) {
-        rows.push({ customer_id: u.customerId, clv: 0, tier: u.tier, disposition: u.disposition, reasons: u.reasons, ...profitColumns(profitOf(u.customerId), guard) });
+        rows.push({ customer_id: u.customerId, clv: 0, tier: u.tier, disposition: u.disposition, reasons: u.reasons, ...walletColumns(u.wallet, guard), ...profitColumns(profitOf(u.customerId), guard) });
       }
       if (guard.replaced) warnings.push(`${guard.replaced} values were not finite numbers and are stored as empty (null)`);
       for (let k = 0; k < rows.length; k += WRITE_BATCH) {
@@ -494,6 +500,20 @@ export class EconomicsService {
 
   // ---- reading results --------------------------------------------------------------------------------------
 
+  /**
+   * The held families a division-scoped actor may know of: those their own divisions sell. The share and the gap
+   * are figures about the whole relationship, like CLV; which other products a customer holds elsewhere is not.
+   */
+  private async visibleFamilies(actor: Actor, held: string[]): Promise<string[]> {
+    if (!actor.divisionIds || held.length === 0) return held;
+    const rows = await this.db.query<{ category: string }>(
+      'SELECT DISTINCT category FROM products WHERE tenant_id = $1 AND category = ANY($2::text[]) AND division_id = ANY($3::uuid[])',
+      [actor.tenantId, held, actor.divisionIds],
+    );
+    const visible = new Set(rows.map((r) => r.category));
+    return held.filter((f) => visible.has(f));
+  }
+
   /** One customer's economics as the actor may see them (profit only for their own divisions), or null before a run. */
   async ofCustomer(actor: Actor, customerId: string): Promise<CustomerEconomicsView | null> {
     await this.deps.customers.getCustomer(actor, customerId);
@@ -526,6 +546,12 @@ export class EconomicsService {
       disposition: e.disposition,
       reasons: e.reasons,
       rfm: e.rfmR === null || e.rfmF === null || e.rfmM === null ? null : { r: e.rfmR, f: e.rfmF, m: e.rfmM, segment: e.rfmSegment ?? '' },
+      wallet: {
+        shareOfWallet: e.shareOfWallet,
+        walletGap: e.walletGap,
+        held: await this.visibleFamilies(actor, e.wallet.held ?? []),
+        untapped: e.wallet.untapped ?? [],
+      },
       history: { x: e.x, tx: e.tX, T: e.bigT, monetary: e.monetary, recencyDays: e.recencyDays },
       profit: {
         windowDays: runSettings.profitWindowDays ?? DEFAULT_SETTINGS.profitWindowDays,
@@ -636,6 +662,8 @@ export interface CustomerEconomicsView {
   disposition: string;
   reasons: string[];
   rfm: { r: number; f: number; m: number; segment: string } | null;
+  /** Share of wallet estimated from product families held against the customer's tier (wallet.ts). */
+  wallet: { shareOfWallet: number | null; walletGap: number; held: string[]; untapped: { category: string; typicalRevenue: number; peerAdoption: number }[] };
   history: { x: number | null; tx: number | null; T: number | null; monetary: number | null; recencyDays: number | null };
   profit: {
     windowDays: number;
@@ -688,7 +716,29 @@ const RESULT_COLUMNS: [string, string, string][] = [
   ['spend_recent', 'float8', '0'],
   ['spend_previous', 'float8', '0'],
   ['by_division', 'jsonb', "'{}'::jsonb"],
+  ['share_of_wallet', 'float8', 'NULL'],
+  ['wallet_gap', 'float8', '0'],
+  ['wallet', 'jsonb', `'{"held":[],"untapped":[]}'::jsonb`],
 ];
+
+function walletColumns(w: WalletEstimate | undefined, guard: FiniteGuard) {
+  if (!w) return {};
+  return { share_of_wallet: guard.v(w.shareOfWallet), wallet_gap: guard.v(w.walletGap), wallet: { held: w.held, untapped: w.untapped } };
+}
+
+/**
+ * Each held family with the customer's revenue from it over the profit window (transactions name their product
+ * by code). Revenue from a family no longer held (a closed account) is not part of the share.
+ */
+function familyRevenue(held: readonly { customerId: string; category: string }[], revenue: readonly TransactionSums[], families: ReadonlyMap<string, string>): CategoryRevenue[] {
+  const key = (customerId: string, category: string) => `${customerId}\u0000${category}`;
+  const sums = new Map<string, number>();
+  for (const r of revenue) {
+    const category = r.product ? families.get(r.product) : undefined;
+    if (category) sums.set(key(r.customerId, category), (sums.get(key(r.customerId, category)) ?? 0) + r.window);
+  }
+  return held.map((h) => ({ customerId: h.customerId, category: h.category, revenue: sums.get(key(h.customerId, h.category)) ?? 0 }));
+}
 
 function profitColumns(p: CustomerProfit, guard: FiniteGuard) {
   return {

@@ -31,6 +31,8 @@ export const economicsSettingsSchema = z.strictObject({
   /** Which transaction kinds count as purchase occasions for the models (refunds never do). */
   eventKinds: z.array(z.enum(['purchase', 'fee', 'interest_margin'])).min(1).default(['purchase', 'fee', 'interest_margin']),
   currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+  /** Share of wallet: a product family counts as untapped for a customer when at least this share of their tier holds it. */
+  walletPeerAdoption: z.number().gt(0).max(1).default(0.25),
   /** Tiers and disposition rules; absent = the built-in defaults (tiers.ts). */
   dispositions: dispositionConfigSchema.optional(),
 });
