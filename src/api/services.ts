@@ -14,6 +14,7 @@ import { ServiceModule } from '../modules/service/service.js';
 import { SalesService } from '../modules/sales/service.js';
 import { EconomicsService } from '../modules/economics/service.js';
 import { registerEconomicsJobs } from '../modules/economics/jobs.js';
+import { ExperienceSignals } from '../modules/experience/signals.js';
 
 /** Every capability's service, wired to one database. The API, CLI and jobs all go through these. */
 export function createServices(db: Database) {
@@ -41,7 +42,7 @@ export function createServices(db: Database) {
     interactions,
     customer360: new Customer360Service(customers, holdings, interactions, org, economics),
     service: new ServiceModule(db, { jobs, customers, holdings, interactions, org, value: economics.valueLookup }),
-    sales: new SalesService(db, { customers, org }, { economics: economics.pricingLookup }),
+    sales: new SalesService(db, { customers, org }, { economics: economics.pricingLookup, signals: new ExperienceSignals(db) }),
     economics,
   };
 }

@@ -190,7 +190,7 @@ export async function seedSalesDemo(
   const inDays = (n: number) => addBusinessDays(today, n);
   const opportunities = [
     { pipelineId: projects.id, name: 'Riverside pumping station upgrade', customerId, amount: 96_000, expectedClose: inDays(25), stageCode: 'proposal' },
-    { pipelineId: projects.id, name: 'Lakeside booster set', prospect: { name: 'Dana Whitfield', company: 'Lakeside Farms', email: 'dana@lakeside.example' }, amount: 38_000, expectedClose: inDays(45), stageCode: 'qualify' },
+    { pipelineId: projects.id, name: 'Lakeside booster set', prospect: { name: 'Dana Whitfield', company: 'Lakeside Farms', email: 'dana@lakeside.example' }, referredByCustomerId: customerId, amount: 38_000, expectedClose: inDays(45), stageCode: 'qualify' },
     { pipelineId: projects.id, name: 'Harbour storm-water pumps', prospect: { name: 'Omar Haddad', company: 'Harbour Authority' }, amount: 210_000, expectedClose: inDays(60), stageCode: 'negotiate' },
     { pipelineId: custom.id, name: 'Riverside LSZH instrument cable', customerId, amount: 4_800, expectedClose: inDays(5), stageCode: 'request' },
     { pipelineId: custom.id, name: 'Marina shore-power leads', prospect: { name: 'Ines Novak', company: 'Marina Sud' }, amount: 7_400, expectedClose: inDays(10), stageCode: 'quoted' },

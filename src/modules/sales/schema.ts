@@ -217,6 +217,8 @@ export const salesOpportunities = pgTable(
     name: text('name').notNull(),
     customerId: uuid('customer_id'),
     prospect: jsonb('prospect').$type<Prospect>(),
+    /** The existing customer who referred this business, if any: referrals are a total-customer-experience measure. */
+    referredByCustomerId: uuid('referred_by_customer_id'),
     ownerUserId: uuid('owner_user_id'),
     amount: money('amount').notNull(),
     currency: text('currency').notNull(),
@@ -231,6 +233,7 @@ export const salesOpportunities = pgTable(
     foreignKey({ columns: [t.tenantId, t.pipelineId, t.stageCode], foreignColumns: [salesPipelineStages.tenantId, salesPipelineStages.pipelineId, salesPipelineStages.code] }),
     foreignKey({ columns: [t.tenantId, t.divisionId], foreignColumns: [divisions.tenantId, divisions.id] }),
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [goldenCustomers.tenantId, goldenCustomers.id] }),
+    foreignKey({ columns: [t.tenantId, t.referredByCustomerId], foreignColumns: [goldenCustomers.tenantId, goldenCustomers.id] }),
     foreignKey({ columns: [t.tenantId, t.ownerUserId], foreignColumns: [users.tenantId, users.id] }),
     index('sales_opportunities_pipeline_idx').on(t.tenantId, t.pipelineId, t.outcome, t.expectedClose),
     index('sales_opportunities_customer_idx').on(t.tenantId, t.customerId),

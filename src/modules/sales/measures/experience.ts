@@ -159,11 +159,27 @@ export function experienceMeasures(
 
 /** The long-term measures other capabilities own; null where nobody has connected a source yet. */
 export interface ExternalSignals {
+  /** % satisfied (CSAT 4–5) over the window's CSAT responses. */
   csat: number | null;
+  /** % promoters − % detractors over the window's NPS responses. */
   nps: number | null;
+  /** Customers who left (moved to dissociation) in the window over the customers in a lifecycle stage. */
   churnRate: number | null;
+  /** Mean estimated share of wallet of the customers in scope (latest economics run). */
   shareOfWallet: number | null;
+  /** Opportunities opened in the window that an existing customer referred. */
   referrals: number | null;
+  /** CSAT and NPS by touch point, and every signal over time (same period labels as the measures). */
+  byTouchPoint: { touchPoint: string; csatResponses: number; csat: number | null; npsResponses: number; nps: number | null }[];
+  series: { period: string; csat: number | null; nps: number | null; churned: number; referrals: number }[];
+}
+
+export interface SignalsQuery {
+  from: Date;
+  to: Date;
+  interval: Interval;
+  /** Only these divisions; null = every division. */
+  divisionIds: readonly string[] | null;
 }
 
 /**
@@ -172,12 +188,12 @@ export interface ExternalSignals {
  */
 export interface ExperienceSignalsSource {
   readonly name: string;
-  signals(tenantId: string, q: { from: Date; to: Date; divisionId?: string }): Promise<ExternalSignals>;
+  signals(tenantId: string, q: SignalsQuery): Promise<ExternalSignals>;
 }
 
 export const noExperienceSignals: ExperienceSignalsSource = {
   name: 'not-connected',
   async signals() {
-    return { csat: null, nps: null, churnRate: null, shareOfWallet: null, referrals: null };
+    return { csat: null, nps: null, churnRate: null, shareOfWallet: null, referrals: null, byTouchPoint: [], series: [] };
   },
 };

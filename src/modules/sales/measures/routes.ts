@@ -28,7 +28,7 @@ export const measureRoutes: FastifyPluginAsyncZod<{ measures: MeasureService }> 
       schema: {
         tags: ['sales: measures'],
         summary: 'Total customer experience: turnaround, on-time and mishandled rates, share of custom orders, over time and by division',
-        description: 'signals carries the long-term measures other capabilities own (CSAT, NPS, churn, share of wallet, referrals); null with source "not-connected" until one is plugged in.',
+        description: 'signals carries the long-term measures other capabilities own: CSAT and NPS from survey responses (overall, by touch point and over time), churn from lifecycle moves to dissociation, share of wallet from the latest economics run and referrals from opportunities an existing customer referred; null where there is no data.',
         querystring: z.strictObject({
           from: isoDateTime,
           to: isoDateTime,
@@ -51,6 +51,10 @@ export const measureRoutes: FastifyPluginAsyncZod<{ measures: MeasureService }> 
                 churnRate: z.number().nullable(),
                 shareOfWallet: z.number().nullable(),
                 referrals: z.number().nullable(),
+                byTouchPoint: z.array(
+                  z.object({ touchPoint: z.string(), csatResponses: z.number().int(), csat: z.number().nullable(), npsResponses: z.number().int(), nps: z.number().nullable() }),
+                ),
+                series: z.array(z.object({ period: z.string(), csat: z.number().nullable(), nps: z.number().nullable(), churned: z.number().int(), referrals: z.number().int() })),
               }),
             })
             .meta({ id: 'ExperienceMeasures' }),

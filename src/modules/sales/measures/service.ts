@@ -54,7 +54,9 @@ export class MeasureService {
       { from: q.from, to: q.to },
       q.byDivision ?? false,
     );
-    const signals = await this.ctx.signals.signals(actor.tenantId, { from: q.from, to: q.to, divisionId: q.divisionId });
+    // A division-scoped actor sees the signals of their own divisions only, like the measures above.
+    const divisionIds = q.divisionId ? [q.divisionId] : (actor.divisionIds ?? null);
+    const signals = await this.ctx.signals.signals(actor.tenantId, { from: q.from, to: q.to, interval: q.interval, divisionIds });
     return { from: q.from, to: q.to, interval: q.interval, divisionId: q.divisionId ?? null, periods, signals: { source: this.ctx.signals.name, ...signals } };
   }
 }

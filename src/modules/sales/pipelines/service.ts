@@ -19,6 +19,8 @@ export interface NewOpportunity {
   name: string;
   customerId?: string;
   prospect?: Prospect;
+  /** An existing customer who referred this business. */
+  referredByCustomerId?: string;
   ownerUserId?: string;
   amount: number;
   currency: string;
@@ -81,6 +83,10 @@ export class PipelineService {
     const pipeline = await this.getPipeline(actor, input.pipelineId);
     requireDivision(actor, pipeline.divisionId);
     if (input.customerId) await this.ctx.customers.getCustomer(actor, input.customerId);
+    if (input.referredByCustomerId) {
+      if (input.referredByCustomerId === input.customerId) throw new ValidationError('a customer cannot refer themselves', [{ path: 'body/referredByCustomerId', message: 'differs from customerId' }]);
+      await this.ctx.customers.getCustomer(actor, input.referredByCustomerId);
+    }
     const stage = input.stageCode ? pipeline.stages.find((s) => s.code === input.stageCode) : pipeline.stages.find((s) => s.outcome === 'open');
     if (!stage) throw new ValidationError('unknown stage', [{ path: 'body/stageCode', message: `pipeline ${pipeline.code} has no stage ${input.stageCode}` }]);
     const today = this.ctx.today();
@@ -93,6 +99,7 @@ export class PipelineService {
         name: input.name,
         customerId: input.customerId ?? null,
         prospect: input.prospect ?? null,
+        referredByCustomerId: input.referredByCustomerId ?? null,
         ownerUserId: input.ownerUserId ?? actor.userId,
         amount: input.amount,
         currency: input.currency,

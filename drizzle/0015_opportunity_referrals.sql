@@ -1,0 +1,2 @@
+ALTER TABLE "sales_opportunities" ADD COLUMN "referred_by_customer_id" uuid;--> statement-breakpoint
+ALTER TABLE "sales_opportunities" ADD CONSTRAINT "sales_opportunities_tenant_id_referred_by_customer_id_golden_customers_tenant_id_id_fk" FOREIGN KEY ("tenant_id","referred_by_customer_id") REFERENCES "public"."golden_customers"("tenant_id","id") ON DELETE no action ON UPDATE no action;
