@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../core/db/testing.js';
 import { systemActor } from '../../core/actor.js';
@@ -105,6 +106,18 @@ describe('resolution on the demo bank', () => {
     expect(unmerged.newCustomerId).toBe(other);
     const history = await resolution.history(admin, target);
     expect(history.map((h) => h.event)).toEqual(expect.arrayContaining(['merged', 'split']));
+  });
+
+  it('matches on the resolver thread: the main thread (the API) never stalls for the matching', async () => {
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    const run = await resolution.run(admin, { full: true });
+    loop.disable();
+    const matchingMs = Object.values(run.stats.timingsMs).reduce((a, b) => a + b, 0);
+    const longestStallMs = loop.max / 1e6;
+    // Before the resolver thread, the whole match was one synchronous stretch of the main thread.
+    expect(matchingMs).toBeGreaterThan(200);
+    expect(longestStallMs, `longest main-thread stall ${longestStallMs} ms while matching took ${matchingMs} ms`).toBeLessThan(matchingMs / 2);
   });
 
   it('resolves new records incrementally against the existing customers', async () => {

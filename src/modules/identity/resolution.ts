@@ -5,7 +5,8 @@ import { newId } from '../../core/ids.js';
 import type { NormalisedPerson } from './canonical.js';
 import type { FellegiSunterModel } from './em.js';
 import { foldText } from './normalise.js';
-import { resolve, resolveIncremental, type ResolvedLink, type ResolveRecord, type ResolveResult, type ResolverState } from './pipeline.js';
+import type { ResolvedLink, ResolveRecord } from './pipeline.js';
+import { resolverThread, type WorkerResolveResult } from './resolverWorker.js';
 import { defaultSettings, type ResolutionSettings } from './settings.js';
 import { survive, type GoldenRecord } from './survivorship.js';
 
@@ -83,13 +84,10 @@ export interface RunSummary {
   reviewPairs: number;
   pairsCompared: number;
   seconds: number;
-  stats: ResolveResult['stats'];
+  stats: WorkerResolveResult['stats'];
 }
 
 type Progress = (done: number, total?: number) => Promise<void> | void;
-
-/** Cached in the serving process, so incremental runs compare only the new records (no reload, no retraining). */
-const stateCache = new Map<string, { state: ResolverState; watermark: Date }>();
 
 export class ResolutionService {
   constructor(
@@ -161,8 +159,11 @@ export class ResolutionService {
     const tenantId = actor.tenantId;
     const watermark = new Date();
     const last = await this.lastRun(tenantId);
-    const cached = stateCache.get(tenantId);
-    const incremental = !opts.full && last?.watermark && cached && cached.watermark.getTime() === new Date(last.watermark).getTime();
+    // The resolver thread keeps each tenant's index between runs, stamped with the run's watermark: an
+    // incremental run compares only the new records against it (no reload, no retraining).
+    const lastStamp = last?.watermark ? new Date(last.watermark).toISOString() : null;
+    const stamp = watermark.toISOString();
+    let incremental = !opts.full && lastStamp !== null && resolverThread.holds(tenantId, lastStamp);
     const runId = newId();
     await this.db.query("INSERT INTO resolution_runs (tenant_id, id, mode) VALUES ($1, $2, $3)", [tenantId, runId, incremental ? 'incremental' : 'full']);
     const [{ total }] = await this.db.query<{ total: number }>('SELECT count(*) AS total FROM source_records WHERE tenant_id = $1', [tenantId]);
@@ -171,24 +172,33 @@ export class ResolutionService {
     const previous = await this.previousAssignment(tenantId);
     const decisions = await this.decisions(tenantId);
     const sources = await this.sources(tenantId);
-    const settings: ResolutionSettings = { ...this.settings, survivorship: { ...this.settings.survivorship, sourcePriority: sources.priority } };
+    // Only data crosses to the resolver thread: the rule sets (code) are its defaults, the numbers come from here.
+    const { comparisons: _c, blockingRules: _b, deterministicRules: _d, ...tunables } = this.settings;
+    const settings = { ...tunables, survivorship: { ...this.settings.survivorship, sourcePriority: sources.priority } };
 
-    let result: ResolveResult;
-    let recordsById: Map<string, ResolveRecord & { kind: RecordRow['kind'] }>;
-    if (incremental && cached && last?.watermark) {
-      const changed = await this.loadRecords(tenantId, "AND (r.updated_at >= $3::timestamptz - interval '5 minutes' OR NOT EXISTS (SELECT 1 FROM customer_links l WHERE l.tenant_id = r.tenant_id AND l.source_record_id = r.id))", [last.watermark]);
-      result = resolveIncremental(cached.state, changed, { decisions, newClusterId: newId });
+    let result: WorkerResolveResult | null = null;
+    let recordsById = new Map<string, ResolveRecord & { kind: RecordRow['kind'] }>();
+    if (incremental && lastStamp) {
+      const changed = await this.loadRecords(tenantId, "AND (r.updated_at >= $3::timestamptz - interval '5 minutes' OR NOT EXISTS (SELECT 1 FROM customer_links l WHERE l.tenant_id = r.tenant_id AND l.source_record_id = r.id))", [last!.watermark]);
       // (The overlap covers records whose import transaction began before the watermark but committed after it.)
-      // Survivorship needs every member of the touched clusters, not only the changed ones.
-      const memberIds = result.clusters.flatMap((c) => c.records);
-      recordsById = new Map((await this.loadByIds(tenantId, memberIds)).map((r) => [r.id, r]));
-    } else {
+      try {
+        result = await resolverThread.incremental(tenantId, lastStamp, stamp, changed, { decisions });
+        // Survivorship needs every member of the touched clusters, not only the changed ones.
+        const memberIds = result.clusters.flatMap((c) => c.records);
+        recordsById = new Map((await this.loadByIds(tenantId, memberIds)).map((r) => [r.id, r]));
+      } catch (err) {
+        // The thread lost its index (it was restarted between the check and the run): recompute in full.
+        if ((err as Error).name !== 'IndexLost') throw err;
+        incremental = false;
+        await this.db.query("UPDATE resolution_runs SET mode = 'full' WHERE tenant_id = $1 AND id = $2", [tenantId, runId]);
+      }
+    }
+    if (!result) {
       const records = await this.loadRecords(tenantId, '', [], (n) => opts.progress?.(Math.round(n / 4), total));
       recordsById = new Map(records.map((r) => [r.id, r]));
-      result = resolve(records, { settings, previous, decisions, uniqueSources: sources.unique, newClusterId: newId });
+      result = await resolverThread.full(tenantId, stamp, records, { settings, previous, decisions, uniqueSources: sources.unique });
     }
     await opts.progress?.(Math.round(total / 2), total);
-    stateCache.set(tenantId, { state: result.state, watermark });
 
     const written = await this.write(tenantId, runId, result, recordsById, previous, incremental ? 'incremental' : 'full', actor, (n) => opts.progress?.(Math.round(total / 2 + n / 2), total));
     const stats = result.stats;
@@ -227,7 +237,7 @@ export class ResolutionService {
   private async write(
     tenantId: string,
     runId: string,
-    result: ResolveResult,
+    result: WorkerResolveResult,
     recordsById: Map<string, ResolveRecord & { kind: RecordRow['kind'] }>,
     previous: Map<string, string>,
     mode: 'full' | 'incremental',
