@@ -30,6 +30,7 @@ export function createServices(db: Database) {
   );
   const economics = new EconomicsService(db, { customers, org });
   registerEconomicsJobs(jobs, economics);
+  const service = new ServiceModule(db, { jobs, customers, holdings, interactions, org, value: economics.valueLookup });
   return {
     db,
     jobs,
@@ -40,8 +41,8 @@ export function createServices(db: Database) {
     resolution,
     holdings,
     interactions,
-    customer360: new Customer360Service(customers, holdings, interactions, org, economics),
-    service: new ServiceModule(db, { jobs, customers, holdings, interactions, org, value: economics.valueLookup }),
+    customer360: new Customer360Service(customers, holdings, interactions, org, economics, service),
+    service,
     sales: new SalesService(db, { customers, org }, { economics: economics.pricingLookup, signals: new ExperienceSignals(db) }),
     economics,
   };

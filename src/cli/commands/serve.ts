@@ -6,6 +6,8 @@ import { countSourceRecords, loadDemoBank } from '../../modules/demo/loader.js';
 import { progressBar } from '../progress.js';
 import { createServices } from '../../api/services.js';
 import { finishDemo } from '../demoSetup.js';
+import { JobScheduler } from '../../core/jobs/schedule.js';
+import { JOB_KINDS } from '../../modules/service/service.js';
 
 export function registerServe(program: Command) {
   program
@@ -28,7 +30,17 @@ export function registerServe(program: Command) {
       }
       const app = await buildServer({ db, logger: { level: config.logLevel } });
       app.services.jobs.start();
+      // The periodic service jobs (SLA timers, neglect alarms, lifecycle rules) for every tenant, off the request path.
+      const scheduler = new JobScheduler(db, app.services.jobs, async () => (await db.query<{ id: string }>('SELECT id FROM tenants ORDER BY id')).map((t) => t.id));
+      if (config.periodicJobsEveryMinutes > 0) {
+        const everyMs = config.periodicJobsEveryMinutes * 60_000;
+        scheduler.start(
+          Object.values(JOB_KINDS).map((kind) => ({ kind, everyMs })),
+          (err, kind) => app.log.error({ err, kind }, 'could not schedule a periodic job'),
+        );
+      }
       const shutdown = async () => {
+        scheduler.stop();
         await app.services.jobs.stop();
         await app.close();
         await db.close();

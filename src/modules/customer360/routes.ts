@@ -8,6 +8,7 @@ import { interactionSchema } from '../interactions/routes.js';
 import { TOUCH_POINTS } from '../interactions/schema.js';
 import type { Customer360Service } from './service.js';
 import { customerEconomicsSchema } from '../economics/routes.js';
+import { customerServiceSchema, withPath } from '../service/routes.js';
 
 const text = z.string().nullable();
 const view360 = z
@@ -41,6 +42,7 @@ const view360 = z
     timeline: z.object({ items: z.array(interactionSchema), nextCursor: z.string().nullable() }),
     insights: z.array(z.object({ kind: z.string(), severity: z.enum(['info', 'warning']), message: z.string(), divisionIds: z.array(z.uuid()) })),
     economics: customerEconomicsSchema.nullable().describe('Null until the customer has been scored'),
+    service: customerServiceSchema.nullable().describe('Lifecycle stage, open cases with SLA timers, intensive care, relationship manager and alarms'),
     elsewhere: z.object({ sourceRecords: z.number().int(), holdings: z.number().int() }).describe('How much of this customer other divisions hold that you may not see'),
   })
   .meta({ id: 'Customer360' });
@@ -64,15 +66,14 @@ export const customer360Routes: FastifyPluginAsyncZod<{ view: Customer360Service
         response: { 200: view360 },
       },
     },
-    async (req) =>
-      redact(
-        req.actor,
-        await view.view(req.actor, req.params.id, {
-          timelineLimit: req.query.timelineLimit,
-          cursor: req.query.cursor,
-          touchPoints: req.query.touchPoint,
-          divisionIds: req.query.divisionId,
-        }),
-      ),
+    async (req) => {
+      const v = await view.view(req.actor, req.params.id, {
+        timelineLimit: req.query.timelineLimit,
+        cursor: req.query.cursor,
+        touchPoints: req.query.touchPoint,
+        divisionIds: req.query.divisionId,
+      });
+      return redact(req.actor, { ...v, service: v.service ? { ...v.service, alarms: v.service.alarms.map(withPath) } : null });
+    },
   );
 };

@@ -6,6 +6,7 @@ import type { OrgService } from '../org/service.js';
 import type { TouchPoint } from '../interactions/schema.js';
 import { crossDivisionInsights } from './insights.js';
 import type { EconomicsService } from '../economics/service.js';
+import type { ServiceModule } from '../service/service.js';
 
 export interface View360Query {
   touchPoints?: TouchPoint[];
@@ -25,18 +26,20 @@ export class Customer360Service {
     private readonly interactions: InteractionService,
     private readonly org: OrgService,
     private readonly economics?: Pick<EconomicsService, 'ofCustomer'>,
+    private readonly service?: Pick<ServiceModule, 'customerSummary'>,
   ) {}
 
   async view(actor: Actor, customerId: string, q: View360Query) {
     const customer = await this.customers.getCustomer(actor, customerId);
     const everyone = systemActor(actor.tenantId);
-    const [allRecords, divisions, accounts, allAccounts, timeline, economics] = await Promise.all([
+    const [allRecords, divisions, accounts, allAccounts, timeline, economics, service] = await Promise.all([
       this.customers.recordsOfCustomer(everyone, customerId),
       this.org.listDivisions(everyone),
       this.holdings.listAccounts(actor, { customerId, limit: 500 }),
       actor.divisionIds ? this.holdings.listAccounts(everyone, { customerId, limit: 500 }) : null,
       this.interactions.timeline(actor, { customerId, touchPoints: q.touchPoints, divisionIds: q.divisionIds, limit: q.timelineLimit, cursor: q.cursor }),
       this.economics?.ofCustomer(actor, customerId) ?? null,
+      this.service?.customerSummary(actor, customerId) ?? null,
     ]);
     const divisionName = new Map(divisions.map((d) => [d.id, d.name]));
     const visible = (divisionId: string) => !actor.divisionIds || actor.divisionIds.includes(divisionId);
@@ -80,6 +83,8 @@ export class Customer360Service {
       insights,
       /** CLV, P(alive), tier, disposition and profit from the latest economics run; null until the customer is scored. */
       economics,
+      /** Lifecycle stage with its cause, open cases with their SLA timers, intensive care, relationship manager, alarms. */
+      service,
       /** Present when the actor's divisions hide part of the customer: says that more exists, never what. */
       elsewhere: {
         sourceRecords: allRecords.length - records.length,

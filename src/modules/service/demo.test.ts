@@ -34,6 +34,12 @@ describe('seedServiceDemo', () => {
     expect(bill.stage.stage).toBe('intensive_care');
     expect(bill.openCases.map((c) => c.id)).toContain(s.story.topValueCaseId);
     expect(Object.values(s.alarms).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // The 360 view carries the same service side: his stage (with its cause) and his open complaint.
+    const v360 = await t.app.inject({ method: 'GET', url: `/api/v1/customers/${f.customers.bill}/360`, headers: t.auth });
+    expect(v360.statusCode).toBe(200);
+    expect(v360.json().service.stage.stage).toBe('intensive_care');
+    expect(v360.json().service.openCases.map((c: { id: string }) => c.id)).toContain(s.story.topValueCaseId);
+    expect(Array.isArray(v360.json().service.alarms)).toBe(true);
     const cal = await t.app.services.service.settings.listCalendars(admin);
     expect(cal.map((c) => c.timeZone)).toEqual(['America/New_York']);
     // Run twice: it reuses the calendar and the surveys.

@@ -33,7 +33,20 @@ const staffMember = z
   })
   .meta({ id: 'StaffMember' });
 
-const withPath = <T extends { customerId: string }>(a: T) => ({ ...a, customerPath: `/api/v1/customers/${a.customerId}/360` });
+export const withPath = <T extends { customerId: string }>(a: T) => ({ ...a, customerPath: `/api/v1/customers/${a.customerId}/360` });
+
+/** The service side of one customer; also the `service` section of the 360 view. */
+export const customerServiceSchema = z
+  .object({
+    customerId: z.uuid(),
+    tier: z.enum(VALUE_TIERS),
+    stage: stagePosition,
+    openCases: z.array(caseSchema),
+    intensiveCare: z.array(careEpisode),
+    relationshipManager: relationshipManager.nullable(),
+    alarms: z.array(alarmSchema),
+  })
+  .meta({ id: 'CustomerService' });
 
 export const serviceRoutes: FastifyPluginAsyncZod<{ service: ServiceModule }> = async (app, { service }) => {
   await app.register(caseRoutes, { service });
@@ -147,17 +160,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<{ service: ServiceModule }> = 
         tags: ['customers'],
         summary: 'The service side of a customer: value tier, lifecycle stage, open cases, intensive care, relationship manager, open alarms',
         params: idParams,
-        response: {
-          200: z.object({
-            customerId: z.uuid(),
-            tier: z.enum(VALUE_TIERS),
-            stage: stagePosition,
-            openCases: z.array(caseSchema),
-            intensiveCare: z.array(careEpisode),
-            relationshipManager: relationshipManager.nullable(),
-            alarms: z.array(alarmSchema),
-          }),
-        },
+        response: { 200: customerServiceSchema },
       },
     },
     async (req) => {
