@@ -370,6 +370,21 @@ const CLASSIFICATION: Record<string, Classification> = {
   'GET /api/v1/customers/:id/survey-responses': { kind: 'read', id: 'customer', mustFind: true },
   'GET /api/v1/public/surveys/:token': { kind: 'public' },
   'POST /api/v1/public/surveys/:token': { kind: 'public' },
+  'GET /api/v1/tasks': { kind: 'read' },
+  'POST /api/v1/tasks': {
+    kind: 'write',
+    writes: (p) => [
+      ...A.customers.slice(0, 4).flatMap((c) => c.divisionIds.map((d) => ({
+        label: `create a task on customer ${c.id} in division ${d}`,
+        payload: { title: 'Probe', customerId: c.id, divisionId: d, dueAt: new Date(Date.now() + 86_400_000).toISOString() },
+        allowed: p.role !== 'analyst' && (p.divisionIds === null || p.divisionIds.includes(d)),
+      }))),
+      { label: 'create a task on another tenant’s customer', payload: { title: 'Probe', customerId: B.customers[0].id, divisionId: B.division.MTG, dueAt: new Date(Date.now() + 86_400_000).toISOString() }, allowed: false },
+    ],
+  },
+  'GET /api/v1/tasks/:id': { kind: 'read' },
+  'POST /api/v1/tasks/:id/completion': { kind: 'write' },
+  'POST /api/v1/tasks/:id/assignment': { kind: 'write' },
   'GET /api/v1/alarms': { kind: 'read' },
   'POST /api/v1/alarms/run': { kind: 'write' },
   'GET /api/v1/notifications': { kind: 'read' },

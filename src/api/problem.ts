@@ -63,7 +63,8 @@ export function registerProblemHandlers(app: FastifyInstance) {
       request.log.error({ err, issues: err.cause.issues }, 'response did not match its schema');
       return sendProblem(reply, 500, 'The server produced an invalid response');
     }
-    const pgCode = (err as { code?: unknown }).code;
+    // drizzle wraps a driver error (DrizzleQueryError) and keeps PostgreSQL's own in `cause`.
+    const pgCode = (err as { code?: unknown }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
     if (pgCode === '23505') return sendProblem(reply, 409, 'a record with the same key already exists', [], 'conflict');
     if (pgCode === '23503') return sendProblem(reply, 422, 'a referenced record does not exist', [], 'unprocessable');
     if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003') return sendProblem(reply, 400, 'a value has the wrong format or is out of range', [], 'validation');

@@ -64,6 +64,10 @@ describe('API foundation', () => {
     expect(huge.statusCode).toBe(413);
     const missing = await t.app.inject({ method: 'GET', url: '/api/v1/customers/0195a3b2-0000-7000-8000-000000000000', headers: t.auth });
     expect(missing.statusCode).toBe(404);
+    // A NUL character reaches PostgreSQL, which cannot store it (22021, wrapped by drizzle): a 400, never a 500.
+    const nul = await t.app.inject({ method: 'GET', url: '/api/v1/audit?resource=%00', headers: t.auth });
+    expect(nul.statusCode, nul.body).toBe(400);
+    expect(nul.headers['content-type']).toContain('application/problem+json');
   });
 
   it('creates divisions, source systems, products and accounts, and pages with a cursor', async () => {

@@ -31,6 +31,12 @@ export function createServices(db: Database) {
   const economics = new EconomicsService(db, { customers, org });
   registerEconomicsJobs(jobs, economics);
   const service = new ServiceModule(db, { jobs, customers, holdings, interactions, org, value: economics.valueLookup });
+  const sales = new SalesService(db, { customers, org }, { economics: economics.pricingLookup, signals: new ExperienceSignals(db) });
+  // Tasks on opportunities ask sales where an opportunity lives (service does not read sales' tables).
+  service.tasks.opportunities = async (actor, id) => {
+    const o = await sales.pipelines.getOpportunity(actor, id);
+    return { divisionId: o.divisionId, customerId: o.customerId, name: o.name };
+  };
   return {
     db,
     jobs,
@@ -43,7 +49,7 @@ export function createServices(db: Database) {
     interactions,
     customer360: new Customer360Service(customers, holdings, interactions, org, economics, service),
     service,
-    sales: new SalesService(db, { customers, org }, { economics: economics.pricingLookup, signals: new ExperienceSignals(db) }),
+    sales,
     economics,
   };
 }

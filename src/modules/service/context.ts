@@ -10,6 +10,7 @@ import type { CareService } from './cases/care.js';
 import type { LifecycleService } from './lifecycle/service.js';
 import type { SurveyService } from './surveys/service.js';
 import type { AlarmService } from './alarms/service.js';
+import type { TaskService } from './tasks/service.js';
 import type { SlaCheck } from './sla/check.js';
 import type { NotificationService } from './notifications.js';
 import type { ServiceSettings } from './settings.js';
@@ -34,4 +35,5 @@ export interface ServiceContext {
   lifecycle: LifecycleService;
   surveys: SurveyService;
   alarms: AlarmService;
+  tasks: TaskService;
 }

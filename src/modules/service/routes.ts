@@ -9,6 +9,7 @@ import { caseRoutes } from './cases/routes.js';
 import { slaRoutes } from './sla/routes.js';
 import { lifecycleRoutes } from './lifecycle/routes.js';
 import { surveyRoutes } from './surveys/routes.js';
+import { taskRoutes } from './tasks/routes.js';
 import { alarmSchema, boolQuery, careEpisode, caseSchema, requiredText, stagePosition } from './http.js';
 import { JOB_KINDS, type ServiceModule } from './service.js';
 import { requireAdmin } from './settings.js';
@@ -53,6 +54,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<{ service: ServiceModule }> = 
   await app.register(slaRoutes, { service });
   await app.register(lifecycleRoutes, { service });
   await app.register(surveyRoutes, { service });
+  await app.register(taskRoutes, { service });
 
   app.get(
     '/alarms',

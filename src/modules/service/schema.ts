@@ -420,10 +420,51 @@ export const serviceNotifications = pgTable(
     divisionId: uuid('division_id'),
     caseId: uuid('case_id'),
     customerId: uuid('customer_id'),
-    kind: text('kind', { enum: ['sla_warning', 'sla_breach', 'escalation', 'assignment', 'alarm', 'detractor'] }).notNull(),
+    kind: text('kind', { enum: ['sla_warning', 'sla_breach', 'escalation', 'assignment', 'alarm', 'detractor', 'task_reminder'] }).notNull(),
     message: text('message').notNull(),
     createdAt: at('created_at').notNull().defaultNow(),
     readAt: at('read_at'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('service_notifications_user_idx').on(t.tenantId, t.userId, t.createdAt)],
+);
+
+export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
+
+/**
+ * A piece of work with a due date on a customer, a case or an opportunity: call back, send the papers, check the
+ * fix held. Owned by a person or waiting in a team's queue; a reminder fires once at `remind_at`.
+ */
+export const serviceTasks = pgTable(
+  'service_tasks',
+  {
+    ...tenantColumns,
+    title: text('title').notNull(),
+    notes: text('notes'),
+    divisionId: uuid('division_id').notNull(),
+    customerId: uuid('customer_id'),
+    caseId: uuid('case_id'),
+    /** A sales opportunity (on a customer or a prospect). */
+    opportunityId: uuid('opportunity_id'),
+    assigneeUserId: uuid('assignee_user_id'),
+    queueTeamId: uuid('queue_team_id'),
+    dueAt: at('due_at').notNull(),
+    remindAt: at('remind_at'),
+    remindedAt: at('reminded_at'),
+    status: text('status', { enum: TASK_STATUSES }).notNull().default('open'),
+    completedAt: at('completed_at'),
+    completedBy: uuid('completed_by'),
+    createdBy: uuid('created_by'),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.divisionId], foreignColumns: [divisions.tenantId, divisions.id] }),
+    foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [goldenCustomers.tenantId, goldenCustomers.id] }),
+    foreignKey({ columns: [t.tenantId, t.caseId], foreignColumns: [cases.tenantId, cases.id] }),
+    foreignKey({ columns: [t.tenantId, t.assigneeUserId], foreignColumns: [users.tenantId, users.id] }),
+    index('service_tasks_assignee_idx').on(t.tenantId, t.assigneeUserId, t.status, t.dueAt),
+    index('service_tasks_customer_idx').on(t.tenantId, t.customerId),
+    // The reminder job reads only what is due and not yet reminded.
+    index('service_tasks_remind_idx').on(t.tenantId, t.remindAt).where(sql`status = 'open' AND reminded_at IS NULL AND remind_at IS NOT NULL`),
+  ],
 );

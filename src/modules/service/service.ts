@@ -5,6 +5,7 @@ import type { CustomerService } from '../identity/service.js';
 import type { HoldingsService } from '../holdings/service.js';
 import type { InteractionService } from '../interactions/service.js';
 import type { OrgService } from '../org/service.js';
+import { TaskService } from './tasks/service.js';
 import { AlarmService } from './alarms/service.js';
 import { AssignmentService } from './assignment/service.js';
 import { CareService } from './cases/care.js';
@@ -17,7 +18,7 @@ import { SlaCheck, type SlaCheckOptions } from './sla/check.js';
 import { SurveyService } from './surveys/service.js';
 import { everyoneIsRest, type CustomerValueLookup } from './value.js';
 
-export const JOB_KINDS = { slaCheck: 'sla-check', alarms: 'service-alarms', lifecycle: 'lifecycle-sweep' } as const;
+export const JOB_KINDS = { slaCheck: 'sla-check', alarms: 'service-alarms', lifecycle: 'lifecycle-sweep', taskReminders: 'task-reminders' } as const;
 
 export interface ServiceDeps {
   jobs: JobRunner;
@@ -44,10 +45,12 @@ export class ServiceModule {
     ctx.lifecycle = new LifecycleService(ctx);
     ctx.surveys = new SurveyService(ctx);
     ctx.alarms = new AlarmService(ctx);
+    ctx.tasks = new TaskService(ctx);
     this.ctx = ctx;
     deps.jobs.register<SlaCheckOptions & { now?: string }, unknown>(JOB_KINDS.slaCheck, (job) =>
       ctx.sla.run(job.job.tenantId, { full: job.params?.full, now: job.params?.now ? new Date(job.params.now) : undefined }, job.progress, job.signal));
     deps.jobs.register<{ now?: string }, unknown>(JOB_KINDS.alarms, (job) => ctx.alarms.run(job.job.tenantId, { now: job.params?.now ? new Date(job.params.now) : undefined }, job.progress, job.signal));
+    deps.jobs.register<{ now?: string }, unknown>(JOB_KINDS.taskReminders, (job) => ctx.tasks.remind(job.job.tenantId, { now: job.params?.now ? new Date(job.params.now) : undefined }));
     deps.jobs.register<{ now?: string }, unknown>(JOB_KINDS.lifecycle, (job) => ctx.lifecycle.sweep(job.job.tenantId, { now: job.params?.now ? new Date(job.params.now) : undefined }, job.progress, job.signal));
   }
 
@@ -74,6 +77,9 @@ export class ServiceModule {
   }
   get alarms() {
     return this.ctx.alarms;
+  }
+  get tasks() {
+    return this.ctx.tasks;
   }
   get notifications() {
     return this.ctx.notifications;
@@ -109,9 +115,9 @@ export class ServiceModule {
     };
   }
 
-  /** Enqueues the three periodic jobs for a tenant; the serve loop (or cron calling the CLI) decides how often. */
+  /** Enqueues the periodic jobs (SLA check, alarms, lifecycle sweep, task reminders) for a tenant; the serve loop (or cron calling the CLI) decides how often. */
   async enqueuePeriodic(tenantId: string, createdBy: string | null = null) {
     const jobs = this.ctx.jobs;
-    return Promise.all([jobs.enqueue(tenantId, JOB_KINDS.slaCheck, {}, createdBy), jobs.enqueue(tenantId, JOB_KINDS.lifecycle, {}, createdBy), jobs.enqueue(tenantId, JOB_KINDS.alarms, {}, createdBy)]);
+    return Promise.all(Object.values(JOB_KINDS).map((kind) => jobs.enqueue(tenantId, kind, {}, createdBy)));
   }
 }
