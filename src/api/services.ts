@@ -31,7 +31,12 @@ export function createServices(db: Database) {
   const economics = new EconomicsService(db, { customers, org });
   registerEconomicsJobs(jobs, economics);
   const service = new ServiceModule(db, { jobs, customers, holdings, interactions, org, value: economics.valueLookup });
-  const sales = new SalesService(db, { customers, org }, { economics: economics.pricingLookup, signals: new ExperienceSignals(db) });
+  const sales = new SalesService(db, { customers, org }, {
+    economics: economics.pricingLookup,
+    signals: new ExperienceSignals(db),
+    // Leads opened without an owner go through service's assignment engine.
+    leadRouter: (tenantId, lead) => service.assignment.routeLead(tenantId, lead),
+  });
   // Tasks on opportunities ask sales where an opportunity lives (service does not read sales' tables).
   service.tasks.opportunities = async (actor, id) => {
     const o = await sales.pipelines.getOpportunity(actor, id);

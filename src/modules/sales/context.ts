@@ -20,8 +20,15 @@ export interface SalesDeps {
   org: OrgService;
 }
 
+/**
+ * Routes a new lead (an opportunity opened without an owner) to a person: service's assignment engine plugs in
+ * here, so sales does not reach into service. Answers the owner (null: left in the division's queue) and why.
+ */
+export type LeadRouter = (tenantId: string, lead: { opportunityId: string; divisionId: string; customerId: string | null }) => Promise<{ userId: string | null; reasons: string[] }>;
+
 export interface SalesOptions {
   economics?: CustomerEconomicsLookup;
+  leadRouter?: LeadRouter;
   signals?: ExperienceSignalsSource;
   authority?: Readonly<Record<string, DiscountAuthority>>;
   /** Business days from our dock to the customer. */
@@ -39,6 +46,7 @@ export interface SalesOptions {
 export class SalesContext {
   economics: CustomerEconomicsLookup;
   signals: ExperienceSignalsSource;
+  leadRouter: LeadRouter | null;
   authority: Readonly<Record<string, DiscountAuthority>>;
   shippingDays: number;
   holidays: string[];
@@ -57,6 +65,7 @@ export class SalesContext {
     this.org = deps.org;
     this.economics = opts.economics ?? noCustomerEconomics;
     this.signals = opts.signals ?? noExperienceSignals;
+    this.leadRouter = opts.leadRouter ?? null;
     this.authority = opts.authority ?? DEFAULT_DISCOUNT_AUTHORITY;
     this.shippingDays = opts.shippingDays ?? 2;
     this.holidays = opts.holidays ?? [];

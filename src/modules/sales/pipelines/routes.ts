@@ -100,13 +100,21 @@ export const pipelineRoutes: FastifyPluginAsyncZod<{ pipelines: PipelineService 
           customerId: z.uuid().optional(),
           prospect: prospectSchema.optional(),
           referredByCustomerId: z.uuid().optional().describe('An existing customer who referred this business (counted as a referral)'),
-          ownerUserId: z.uuid().optional().describe('Default: you'),
+          ownerUserId: z.uuid().optional().describe('Default: you (unless autoAssign)'),
+          autoAssign: z.boolean().optional().describe('Route the lead with the assignment engine instead of naming an owner'),
           amount: z.number().min(0).max(1e12),
           currency: z.string().length(3),
           expectedClose: isoDate,
           stageCode: code.optional().describe('Default: the first open stage'),
         }),
-        response: { 201: opportunitySchema },
+        response: {
+          201: opportunitySchema.extend({
+            assignment: z
+              .object({ userId: z.uuid().nullable(), reasons: z.array(z.string()) })
+              .nullable()
+              .describe('How the lead was routed (autoAssign); null when an owner was named'),
+          }),
+        },
       },
     },
     async (req, reply) => reply.code(201).send(redact(req.actor, await pipelines.createOpportunity(req.actor, req.body))),

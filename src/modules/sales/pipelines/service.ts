@@ -1,7 +1,7 @@
 import { and, asc, between, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import { noteChange, type Actor } from '../../../core/actor.js';
 import { afterCursor, finishPage } from '../../../core/db/list.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../../core/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../../core/errors.js';
 import { requireAction, requireDivision, requireSetup, scopeFilter, type SalesContext } from '../context.js';
 import { isCurrency } from '../pricing/money.js';
 import { salesOpportunities, salesOpportunityStageChanges, salesPipelineStages, salesPipelines, type Prospect } from '../schema.js';
@@ -22,6 +22,8 @@ export interface NewOpportunity {
   /** An existing customer who referred this business. */
   referredByCustomerId?: string;
   ownerUserId?: string;
+  /** No owner named: let the assignment engine route the lead (by seniority for the customer's value, continuity, load). */
+  autoAssign?: boolean;
   amount: number;
   currency: string;
   expectedClose: string;
@@ -78,6 +80,8 @@ export class PipelineService {
 
   async createOpportunity(actor: Actor, input: NewOpportunity) {
     requireAction(actor, 'write', 'create opportunities');
+    if (input.autoAssign && input.ownerUserId) throw new ValidationError('name an owner or ask for routing, not both', [{ path: 'body/autoAssign', message: 'leave out ownerUserId to route the lead' }]);
+    if (input.autoAssign && !this.ctx.leadRouter) throw new UnprocessableError('lead routing is not available here', [{ path: 'body/autoAssign', message: 'no assignment engine connected' }]);
     if (!!input.customerId === !!input.prospect) throw new ValidationError('name a customer or a prospect', [{ path: 'body/customerId', message: 'give customerId or prospect, not both' }]);
     if (!isCurrency(input.currency)) throw new ValidationError('unknown currency', [{ path: 'body/currency', message: `${input.currency} is not an ISO 4217 currency` }]);
     const pipeline = await this.getPipeline(actor, input.pipelineId);
@@ -100,7 +104,7 @@ export class PipelineService {
         customerId: input.customerId ?? null,
         prospect: input.prospect ?? null,
         referredByCustomerId: input.referredByCustomerId ?? null,
-        ownerUserId: input.ownerUserId ?? actor.userId,
+        ownerUserId: input.autoAssign ? null : (input.ownerUserId ?? actor.userId),
         amount: input.amount,
         currency: input.currency,
         expectedClose: input.expectedClose,
@@ -110,8 +114,16 @@ export class PipelineService {
       await tx.insert(salesOpportunityStageChanges).values({ tenantId: actor.tenantId, opportunityId: row.id, fromStage: null, toStage: stage.code, changedBy: actor.userId });
       return row.id;
     });
-    noteChange(actor, { resource: 'sales-opportunities', resourceId: id, action: 'create', after: input });
-    return this.getOpportunity(actor, id);
+    let assignment: { userId: string | null; reasons: string[] } | null = null;
+    if (input.autoAssign && this.ctx.leadRouter) {
+      assignment = await this.ctx.leadRouter(actor.tenantId, { opportunityId: id, divisionId: pipeline.divisionId, customerId: input.customerId ?? null });
+      if (assignment.userId) {
+        await this.db.orm.update(salesOpportunities).set({ ownerUserId: assignment.userId, updatedAt: new Date() })
+          .where(and(eq(salesOpportunities.tenantId, actor.tenantId), eq(salesOpportunities.id, id)));
+      }
+    }
+    noteChange(actor, { resource: 'sales-opportunities', resourceId: id, action: 'create', after: { ...input, ownerUserId: assignment ? assignment.userId : (input.ownerUserId ?? actor.userId) } });
+    return { ...(await this.getOpportunity(actor, id)), assignment };
   }
 
   private async getRow(actor: Actor, id: string, action: 'read' | 'write' = 'read'): Promise<OpportunityRow> {

@@ -100,6 +100,26 @@ export class AssignmentService {
     return decideAssignment(subject, staff, queue, now, routing);
   }
 
+  /**
+   * A new lead (an opportunity without an owner): routed like a case, by the seniority the customer's value calls
+   * for, continuity (relationship manager, last handler) and workload within the division; recorded with its reasons.
+   */
+  async routeLead(tenantId: string, lead: { opportunityId: string; divisionId: string; customerId: string | null }): Promise<{ userId: string | null; reasons: string[] }> {
+    const tier = lead.customerId ? ((await this.ctx.value.tierOf(tenantId, [lead.customerId])).get(lead.customerId) ?? 'rest') : 'rest';
+    const subject: AssignmentSubject = {
+      kind: 'lead',
+      tier,
+      divisionIds: [lead.divisionId],
+      productSkills: [],
+      language: null,
+      relationshipManagerId: lead.customerId ? await this.relationshipManagerOf(tenantId, lead.customerId) : null,
+      lastHandlerId: lead.customerId ? await this.lastHandlerOf(tenantId, lead.customerId) : null,
+    };
+    const decision = await this.decide(tenantId, subject, await this.queueFor(tenantId, lead.divisionId, null), null);
+    await this.record(tenantId, 'lead', lead.opportunityId, lead.customerId, decision, null);
+    return { userId: decision.userId, reasons: decision.reasons };
+  }
+
   async record(tenantId: string, subjectKind: DecisionRow['subjectKind'], subjectId: string, customerId: string | null, d: AssignmentDecision, decidedBy: string | null, outcome?: DecisionRow['outcome']): Promise<DecisionRow> {
     const [row] = await this.db.orm.insert(assignmentDecisions).values({
       tenantId,

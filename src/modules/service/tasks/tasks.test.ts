@@ -102,4 +102,28 @@ describe('tasks', () => {
     expect(again.statusCode).toBe(409);
     expect((await t.app.services.service.tasks.remind(DEFAULT_TENANT, { now: new Date(Date.now() + 100 * 3_600_000) })).reminded, 'a finished task is never reminded').toBe(0);
   });
+
+  it('routes a lead opened without an owner through the same engine, and records why', async () => {
+    const pipeline = await post('/sales/pipelines', {
+      divisionId: f.divisions.mortgages,
+      code: 'REMORTGAGE',
+      name: 'Remortgage',
+      stages: [{ code: 'lead', name: 'Lead', probability: 10 }, { code: 'won', name: 'Won', probability: 100, outcome: 'won' }, { code: 'lost', name: 'Lost', probability: 0, outcome: 'lost' }],
+    });
+    expect(pipeline.statusCode, pipeline.body).toBe(201);
+    const lead = { pipelineId: pipeline.json().id, name: 'Bill: remortgage at renewal', customerId: f.customers.bill, amount: 400_000, currency: 'USD', expectedClose: '2027-03-31' };
+    const res = await post('/sales/opportunities', { ...lead, autoAssign: true });
+    expect(res.statusCode, res.body).toBe(201);
+    const o = res.json();
+    expect([f.staff.grace.id, f.staff.daniel.id], 'a top-1 % customer’s lead goes to a senior broker').toContain(o.ownerUserId);
+    expect(o.assignment.userId).toBe(o.ownerUserId);
+    expect(o.assignment.reasons.length).toBeGreaterThan(0);
+    const [decision] = await t.db.query<{ subject_kind: string; user_id: string }>('SELECT subject_kind, user_id FROM assignment_decisions WHERE subject_id = $1', [o.id]);
+    expect(decision).toEqual({ subject_kind: 'lead', user_id: o.ownerUserId });
+    const both = await post('/sales/opportunities', { ...lead, autoAssign: true, ownerUserId: f.staff.kevin.id });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().errors[0].path).toBe('body/autoAssign');
+    const named = await post('/sales/opportunities', { ...lead, ownerUserId: f.staff.kevin.id });
+    expect(named.json()).toMatchObject({ ownerUserId: f.staff.kevin.id, assignment: null });
+  });
 });
