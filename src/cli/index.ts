@@ -13,6 +13,7 @@ import { registerSla } from './commands/sla.js';
 import { registerAlarms } from './commands/alarms.js';
 import { registerSales } from './commands/sales.js';
 import { registerEconomics } from './commands/economics.js';
+import { registerBackup } from './commands/backup.js';
 
 const program = new Command()
   .name('rapport')
@@ -33,5 +34,6 @@ registerSla(program);
 registerAlarms(program);
 registerSales(program);
 registerEconomics(program);
+registerBackup(program);
 
 program.parseAsync(process.argv).catch(reportError);
