@@ -370,6 +370,8 @@ const CLASSIFICATION: Record<string, Classification> = {
   'GET /api/v1/customers/:id/survey-responses': { kind: 'read', id: 'customer', mustFind: true },
   'GET /api/v1/public/surveys/:token': { kind: 'public' },
   'POST /api/v1/public/surveys/:token': { kind: 'public' },
+  'GET /api/v1/customers/:id/consents': { kind: 'read', id: 'customer' },
+  'POST /api/v1/customers/:id/consents': { kind: 'write' },
   'GET /api/v1/tasks': { kind: 'read' },
   'POST /api/v1/tasks': {
     kind: 'write',

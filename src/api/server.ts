@@ -27,6 +27,7 @@ import { resolutionRoutes } from '../modules/identity/resolutionRoutes.js';
 import { salesRoutes } from '../modules/sales/routes.js';
 import { serviceRoutes } from '../modules/service/routes.js';
 import { economicsRoutes } from '../modules/economics/routes.js';
+import { consentRoutes } from '../modules/privacy/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -108,6 +109,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       await api.register(salesRoutes, { sales: services.sales });
       await api.register(serviceRoutes, { service: services.service });
       await api.register(economicsRoutes, { economics: services.economics, jobs: services.jobs });
+      await api.register(consentRoutes, { consents: services.consents });
     },
     { prefix: '/api/v1' },
   );

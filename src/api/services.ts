@@ -15,6 +15,7 @@ import { SalesService } from '../modules/sales/service.js';
 import { EconomicsService } from '../modules/economics/service.js';
 import { registerEconomicsJobs } from '../modules/economics/jobs.js';
 import { ExperienceSignals } from '../modules/experience/signals.js';
+import { ConsentService } from '../modules/privacy/consents.js';
 
 /** Every capability's service, wired to one database. The API, CLI and jobs all go through these. */
 export function createServices(db: Database) {
@@ -30,7 +31,8 @@ export function createServices(db: Database) {
   );
   const economics = new EconomicsService(db, { customers, org });
   registerEconomicsJobs(jobs, economics);
-  const service = new ServiceModule(db, { jobs, customers, holdings, interactions, org, value: economics.valueLookup });
+  const consents = new ConsentService(db, customers);
+  const service = new ServiceModule(db, { jobs, customers, holdings, interactions, org, value: economics.valueLookup, consents });
   const sales = new SalesService(db, { customers, org }, {
     economics: economics.pricingLookup,
     signals: new ExperienceSignals(db),
@@ -52,7 +54,8 @@ export function createServices(db: Database) {
     resolution,
     holdings,
     interactions,
-    customer360: new Customer360Service(customers, holdings, interactions, org, economics, service),
+    customer360: new Customer360Service(customers, holdings, interactions, org, economics, service, consents),
+    consents,
     service,
     sales,
     economics,

@@ -9,6 +9,7 @@ import { TOUCH_POINTS } from '../interactions/schema.js';
 import type { Customer360Service } from './service.js';
 import { customerEconomicsSchema } from '../economics/routes.js';
 import { customerServiceSchema, withPath } from '../service/routes.js';
+import { consentState } from '../privacy/routes.js';
 
 const text = z.string().nullable();
 const view360 = z
@@ -42,6 +43,7 @@ const view360 = z
     timeline: z.object({ items: z.array(interactionSchema), nextCursor: z.string().nullable() }),
     insights: z.array(z.object({ kind: z.string(), severity: z.enum(['info', 'warning']), message: z.string(), divisionIds: z.array(z.uuid()) })),
     economics: customerEconomicsSchema.nullable().describe('Null until the customer has been scored'),
+    consents: z.array(consentState).nullable().describe('Consent and contact preferences in force, per channel and purpose'),
     service: customerServiceSchema.nullable().describe('Lifecycle stage, open cases with SLA timers, intensive care, relationship manager and alarms'),
     elsewhere: z.object({ sourceRecords: z.number().int(), holdings: z.number().int() }).describe('How much of this customer other divisions hold that you may not see'),
   })

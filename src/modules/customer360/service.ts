@@ -7,6 +7,7 @@ import type { TouchPoint } from '../interactions/schema.js';
 import { crossDivisionInsights } from './insights.js';
 import type { EconomicsService } from '../economics/service.js';
 import type { ServiceModule } from '../service/service.js';
+import type { ConsentService } from '../privacy/consents.js';
 
 export interface View360Query {
   touchPoints?: TouchPoint[];
@@ -27,12 +28,13 @@ export class Customer360Service {
     private readonly org: OrgService,
     private readonly economics?: Pick<EconomicsService, 'ofCustomer'>,
     private readonly service?: Pick<ServiceModule, 'customerSummary'>,
+    private readonly consents?: Pick<ConsentService, 'current'>,
   ) {}
 
   async view(actor: Actor, customerId: string, q: View360Query) {
     const customer = await this.customers.getCustomer(actor, customerId);
     const everyone = systemActor(actor.tenantId);
-    const [allRecords, divisions, accounts, allAccounts, timeline, economics, service] = await Promise.all([
+    const [allRecords, divisions, accounts, allAccounts, timeline, economics, service, consents] = await Promise.all([
       this.customers.recordsOfCustomer(everyone, customerId),
       this.org.listDivisions(everyone),
       this.holdings.listAccounts(actor, { customerId, limit: 500 }),
@@ -40,6 +42,7 @@ export class Customer360Service {
       this.interactions.timeline(actor, { customerId, touchPoints: q.touchPoints, divisionIds: q.divisionIds, limit: q.timelineLimit, cursor: q.cursor }),
       this.economics?.ofCustomer(actor, customerId) ?? null,
       this.service?.customerSummary(actor, customerId) ?? null,
+      this.consents?.current(actor, customerId) ?? null,
     ]);
     const divisionName = new Map(divisions.map((d) => [d.id, d.name]));
     const visible = (divisionId: string) => !actor.divisionIds || actor.divisionIds.includes(divisionId);
@@ -85,6 +88,8 @@ export class Customer360Service {
       economics,
       /** Lifecycle stage with its cause, open cases with their SLA timers, intensive care, relationship manager, alarms. */
       service,
+      /** Consent and contact preferences in force, per channel and purpose. */
+      consents,
       /** Present when the actor's divisions hide part of the customer: says that more exists, never what. */
       elsewhere: {
         sourceRecords: allRecords.length - records.length,

@@ -11,6 +11,7 @@ import type { LifecycleService } from './lifecycle/service.js';
 import type { SurveyService } from './surveys/service.js';
 import type { AlarmService } from './alarms/service.js';
 import type { TaskService } from './tasks/service.js';
+import type { ConsentLookup } from '../privacy/consents.js';
 import type { SlaCheck } from './sla/check.js';
 import type { NotificationService } from './notifications.js';
 import type { ServiceSettings } from './settings.js';
@@ -36,4 +37,5 @@ export interface ServiceContext {
   surveys: SurveyService;
   alarms: AlarmService;
   tasks: TaskService;
+  consents: ConsentLookup;
 }

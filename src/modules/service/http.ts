@@ -152,6 +152,8 @@ export const alarmSchema = z
     resolvedAt: isoDateTime.nullable(),
     /** Where the alarm points: the customer's page in the API. */
     customerPath: z.string(),
+    /** Channels the customer may be contacted on for service; empty: the customer asked not to be contacted. */
+    contactChannels: z.array(z.string()).optional(),
   })
   .meta({ id: 'Alarm' });
 

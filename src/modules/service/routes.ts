@@ -68,7 +68,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<{ service: ServiceModule }> = 
     },
     async (req) => {
       const page = await service.alarms.list(req.actor, req.query);
-      return redact(req.actor, { items: page.items.map(withPath), nextCursor: page.nextCursor });
+      return redact(req.actor, { items: await service.withContactChannels(req.actor.tenantId, page.items.map(withPath)), nextCursor: page.nextCursor });
     },
   );
   app.post('/alarms/run', { schema: { tags: ['alarms'], summary: 'Run the neglect-alarm job now', response: { 202: jobSchema } } }, async (req, reply) => {
@@ -167,7 +167,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<{ service: ServiceModule }> = 
     },
     async (req) => {
       const s = await service.customerSummary(req.actor, req.params.id);
-      return redact(req.actor, { ...s, alarms: s.alarms.map(withPath) });
+      return redact(req.actor, { ...s, alarms: await service.withContactChannels(req.actor.tenantId, s.alarms.map(withPath)) });
     },
   );
 };

@@ -6,6 +6,7 @@ import type { HoldingsService } from '../holdings/service.js';
 import type { InteractionService } from '../interactions/service.js';
 import type { OrgService } from '../org/service.js';
 import { TaskService } from './tasks/service.js';
+import { defaultConsents, type ConsentLookup } from '../privacy/consents.js';
 import { AlarmService } from './alarms/service.js';
 import { AssignmentService } from './assignment/service.js';
 import { CareService } from './cases/care.js';
@@ -27,6 +28,8 @@ export interface ServiceDeps {
   interactions: InteractionService;
   org: OrgService;
   value?: CustomerValueLookup;
+  /** Who may be contacted on which channel (surveys, alarms); default: the privacy capability's defaults. */
+  consents?: ConsentLookup;
 }
 
 /**
@@ -37,7 +40,7 @@ export class ServiceModule {
   readonly ctx: ServiceContext;
 
   constructor(db: Database, deps: ServiceDeps) {
-    const ctx = { db, ...deps, value: deps.value ?? everyoneIsRest, settings: new ServiceSettings(db), notifications: new NotificationService(db) } as ServiceContext;
+    const ctx = { db, ...deps, value: deps.value ?? everyoneIsRest, consents: deps.consents ?? defaultConsents, settings: new ServiceSettings(db), notifications: new NotificationService(db) } as ServiceContext;
     ctx.assignment = new AssignmentService(ctx);
     ctx.cases = new CaseService(ctx);
     ctx.care = new CareService(ctx);
@@ -83,6 +86,15 @@ export class ServiceModule {
   }
   get notifications() {
     return this.ctx.notifications;
+  }
+
+  /**
+   * Alarms say how the customer may be reached for service (what they consented to), so nobody suggests a call
+   * to a customer who asked not to be called; an empty list means: do not contact.
+   */
+  async withContactChannels<T extends { customerId: string }>(tenantId: string, alarms: T[]): Promise<(T & { contactChannels: string[] })[]> {
+    const allowed = await this.ctx.consents.allowedChannels(tenantId, [...new Set(alarms.map((a) => a.customerId))], 'service');
+    return alarms.map((a) => ({ ...a, contactChannels: allowed.get(a.customerId) ?? [] }));
   }
 
   /** Swap in the economics-backed value lookup once its results exist. */

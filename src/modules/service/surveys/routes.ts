@@ -1,3 +1,4 @@
+import { CONTACT_CHANNELS } from '../../privacy/schema.js';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { noteChange, redact } from '../../../core/actor.js';
@@ -104,7 +105,14 @@ export const surveyRoutes: FastifyPluginAsyncZod<{ service: ServiceModule }> = a
         tags,
         summary: 'Send a survey to a customer: returns the single-use public link (signed, expiring) for delivery',
         params: idParams,
-        body: z.strictObject({ customerId: z.uuid(), caseId: z.uuid().optional(), divisionId: z.uuid().optional(), touchPoint: z.enum(TOUCH_POINTS).optional(), staffUserId: z.uuid().optional() }),
+        body: z.strictObject({
+          customerId: z.uuid(),
+          caseId: z.uuid().optional(),
+          divisionId: z.uuid().optional(),
+          touchPoint: z.enum(TOUCH_POINTS).optional(),
+          staffUserId: z.uuid().optional(),
+          channel: z.enum(CONTACT_CHANNELS).optional().describe('How the link will reach the customer (default email); refused (422) if the customer opted out of surveys there'),
+        }),
         response: { 201: z.object({ invitationId: z.uuid(), path: z.string(), token: z.string(), expiresAt: isoDateTime }) },
       },
     },

@@ -1,3 +1,5 @@
+import type { ContactChannel } from '../../privacy/schema.js';
+import { ConsentRefusedError } from '../../privacy/consents.js';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { systemActor, type Actor } from '../../../core/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '../../../core/errors.js';
@@ -29,6 +31,8 @@ export interface SendFacts {
   divisionId?: string | null;
   touchPoint?: TouchPoint | null;
   staffUserId?: string | null;
+  /** How the link reaches the customer (default email); a customer who opted out of surveys there is not sent it. */
+  channel?: ContactChannel;
 }
 
 export const PUBLIC_SURVEY_PATH = '/api/v1/public/surveys/';
@@ -84,6 +88,11 @@ export class SurveyService {
       const c = await this.ctx.cases.row(actor, facts.caseId);
       if (c.customerId !== facts.customerId) throw new UnprocessableError('that case belongs to another customer', [{ path: 'body/caseId', message: 'not this customer’s case' }]);
     }
+    const channel = facts.channel ?? 'email';
+    const allowed = (await this.ctx.consents.allowedChannels(actor.tenantId, [facts.customerId], 'surveys')).get(facts.customerId) ?? [];
+    if (!allowed.includes(channel)) {
+      throw new ConsentRefusedError(`the customer has opted out of surveys by ${channel}`, [{ path: 'body/channel', message: allowed.length ? `surveys allowed by ${allowed.join(', ')}` : 'no survey by any channel' }]);
+    }
     const expiresAt = new Date(now.getTime() + survey.validDays * 86_400_000);
     const [invitation] = await this.db.orm.insert(surveyInvitations).values({
       tenantId: actor.tenantId,
@@ -106,7 +115,15 @@ export class SurveyService {
   async onEvent(tenantId: string, trigger: Exclude<SurveyTrigger, 'manual'>, facts: SendFacts) {
     const due = await this.db.orm.select().from(surveys).where(and(eq(surveys.tenantId, tenantId), eq(surveys.trigger, trigger), eq(surveys.active, true)));
     const sent = [];
-    for (const s of due) sent.push(await this.send(systemActor(tenantId), s.id, facts, trigger));
+    for (const s of due) {
+      try {
+        sent.push(await this.send(systemActor(tenantId), s.id, facts, trigger));
+      } catch (err) {
+        // A customer who said no to surveys is simply not asked; the event goes on.
+        if (err instanceof ConsentRefusedError) continue;
+        throw err;
+      }
+    }
     return sent;
   }
 
