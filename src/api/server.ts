@@ -32,6 +32,19 @@ import { consentRoutes } from '../modules/privacy/routes.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
+const WEB_APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export interface ServerOptions {
   db: Database;
   logger?: boolean | object;
@@ -72,6 +85,20 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       err.statusCode = 429;
       return err;
     },
+  });
+  // Security headers on every response. The web app gets a Content-Security-Policy that runs only its own
+  // scripts (no inline script, no eval), so data shown in it cannot become code even if it slipped past React's
+  // escaping; Mantine injects style elements, hence 'unsafe-inline' for styles only. API answers may not be
+  // framed or sniffed. The API reference (Swagger UI) brings its own page and is left to its defaults.
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    if (!req.url.startsWith('/api/v1/docs')) {
+      const html = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
+      reply.header('content-security-policy', html ? WEB_APP_CSP : "default-src 'none'; frame-ancestors 'none'");
+    }
+    return payload;
   });
   await app.register(swagger, {
     openapi: {
