@@ -1,3 +1,4 @@
+import { refreshStatistics } from '../../core/db/statistics.js';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { migrate, openDatabase } from '../../core/db/engine.js';
@@ -39,7 +40,11 @@ export function registerServe(program: Command) {
           (err, kind) => app.log.error({ err, kind }, 'could not schedule a periodic job'),
         );
       }
+      // PGlite has no autovacuum: refresh the planner's statistics of tables that changed much, as the daemon would.
+      const statistics = setInterval(() => void refreshStatistics(db).catch((err: unknown) => app.log.error({ err }, 'could not refresh statistics')), 10 * 60_000);
+      statistics.unref();
       const shutdown = async () => {
+        clearInterval(statistics);
         scheduler.stop();
         await app.services.jobs.stop();
         await app.close();

@@ -31,7 +31,9 @@ export class Customer360Service {
     private readonly consents?: Pick<ConsentService, 'current'>,
   ) {}
 
-  async view(actor: Actor, customerId: string, q: View360Query) {
+  async view(requester: Actor, customerId: string, q: View360Query) {
+    // Read-only from here on: each section's own visibility check reuses the one read of the customer.
+    const actor = this.customers.readSession(requester);
     const customer = await this.customers.getCustomer(actor, customerId);
     const everyone = systemActor(actor.tenantId);
     const [allRecords, divisions, accounts, allAccounts, timeline, economics, service, consents] = await Promise.all([

@@ -1,3 +1,4 @@
+import { refreshStatistics } from '../../core/db/statistics.js';
 import type { Database } from '../../core/db/engine.js';
 import type { Actor } from '../../core/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
@@ -201,6 +202,8 @@ export class ResolutionService {
     await opts.progress?.(Math.round(total / 2), total);
 
     const written = await this.write(tenantId, runId, result, recordsById, previous, incremental ? 'incremental' : 'full', actor, (n) => opts.progress?.(Math.round(total / 2 + n / 2), total));
+    // A run may rewrite most of golden_customers and customer_links: the embedded engine has no autovacuum to re-plan for that.
+    await refreshStatistics(this.db);
     const stats = result.stats;
     await this.db.query('UPDATE resolution_runs SET finished_at = now(), watermark = $3, model = $4, stats = $5 WHERE tenant_id = $1 AND id = $2', [
       tenantId,

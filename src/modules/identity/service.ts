@@ -105,7 +105,24 @@ export class CustomerService {
   }
 
   async getCustomer(actor: Actor, id: string): Promise<GoldenCustomer & { hiddenRecordCount: number }> {
-    return this.scopedView(actor, await this.findCustomer(actor, id));
+    const memo = this.readOnce.get(actor);
+    if (!memo) return this.scopedView(actor, await this.findCustomer(actor, id));
+    let seen = memo.get(id);
+    if (!seen) memo.set(id, (seen = this.findCustomer(actor, id).then((row) => this.scopedView(actor, row))));
+    return { ...(await seen) };
+  }
+
+  private readonly readOnce = new WeakMap<Actor, Map<string, Promise<GoldenCustomer & { hiddenRecordCount: number }>>>();
+
+  /**
+   * The same actor for one read-only composition such as the 360 view: every section checks that the actor may
+   * see the customer (getCustomer), and under this actor the customer is read once for all of them instead of
+   * once per section (7 reads per 360 view before). Never use it across a write: it would answer the old row.
+   */
+  readSession(actor: Actor): Actor {
+    const session = Object.create(actor) as Actor;
+    this.readOnce.set(session, new Map());
+    return session;
   }
 
   async createCustomer(actor: Actor, input: Partial<Omit<GoldenCustomer, 'id' | 'tenantId'>> & { displayName: string }) {
