@@ -1,3 +1,4 @@
+import type { Orm } from './db/engine.js';
 export type Action = 'read' | 'write' | 'delete' | 'admin';
 /** How far a permission reaches: the actor's own records, their team's, their divisions', or every record of the tenant. */
 export type Scope = 'own' | 'team' | 'division' | 'all';
@@ -29,6 +30,11 @@ export interface Actor {
   scopeOf?(resource: string, action: Action): Scope | null;
   /** Set by the API for each request: services report what they changed (see noteChange). */
   noteChange?(note: ChangeNote): void;
+  /**
+   * Set by the API for each request: writes the change's audit entry through `tx`, the transaction of the write
+   * itself, so the write and its entry commit or roll back together (see recordChange).
+   */
+  recordChange?(tx: Orm, note: ChangeNote): Promise<void>;
 }
 
 export function scopeOf(actor: Actor, resource: string, action: Action): Scope | null {
@@ -70,6 +76,15 @@ export function reaches(actor: Actor, resource: string, action: Action, record: 
 /** Services call this after each write; a no-op outside the API (CLI, jobs). */
 export function noteChange(actor: Actor, note: ChangeNote): void {
   actor.noteChange?.(note);
+}
+
+/**
+ * Services call this inside the transaction of a write: the audit entry is written through the same transaction,
+ * so a write never commits without its entry nor an entry without its write. A no-op outside the API.
+ */
+export async function recordChange(tx: Orm, actor: Actor, note: ChangeNote): Promise<void> {
+  if (actor.recordChange) await actor.recordChange(tx, note);
+  else actor.noteChange?.(note);
 }
 
 /** For CLI commands and background jobs run by the operator of the installation. */

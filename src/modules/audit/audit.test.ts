@@ -34,6 +34,52 @@ describe('audit log', () => {
     expect(byUser.every((e) => e.actorUserId === agent().userId)).toBe(true);
   });
 
+  it('writes a write\'s entry in the write\'s own transaction: once, with the declared success status', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/customers', headers: t.auth, payload: { displayName: 'Ada Audited' } });
+    expect(res.statusCode).toBe(201);
+    const entries = await auditOf(`resourceId=${res.json().id}`);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ action: 'create', resource: 'customers', status: 201, method: 'POST' });
+    expect(entries[0].after?.displayName).toBe('Ada Audited');
+  });
+
+  it('rolls back the write when its audit entry fails, and the entry when the write fails at commit', async () => {
+    const customersNamed = async (name: string) =>
+      (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM golden_customers WHERE display_name = $1', [name]))[0].n;
+    const entriesNamed = async (name: string) =>
+      (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE after->>'displayName' = $1", [name]))[0].n;
+
+    // 1. The audit insert fails after the customer row was written: neither stays.
+    await t.db.query("ALTER TABLE audit_log ADD CONSTRAINT test_refuse_entry CHECK (after->>'displayName' IS DISTINCT FROM 'Audit Breaker') NOT VALID");
+    try {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/customers', headers: t.auth, payload: { displayName: 'Audit Breaker' } });
+      expect(res.statusCode).toBe(500);
+    } finally {
+      await t.db.query('ALTER TABLE audit_log DROP CONSTRAINT test_refuse_entry');
+    }
+    expect(await customersNamed('Audit Breaker'), 'the customer write rolled back with its entry').toBe(0);
+
+    // 2. Both inserts succeed, then the transaction fails at commit (a deferred check on the customer): neither stays.
+    await t.db.query(`CREATE FUNCTION test_refuse_customer() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.display_name = 'Commit Breaker' THEN RAISE EXCEPTION 'refused at commit'; END IF; RETURN NULL; END $$`);
+    await t.db.query(`CREATE CONSTRAINT TRIGGER test_refuse_customer AFTER INSERT ON golden_customers DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW EXECUTE FUNCTION test_refuse_customer()`);
+    try {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/customers', headers: t.auth, payload: { displayName: 'Commit Breaker' } });
+      expect(res.statusCode).toBe(500);
+    } finally {
+      await t.db.query('DROP TRIGGER test_refuse_customer ON golden_customers');
+      await t.db.query('DROP FUNCTION test_refuse_customer()');
+    }
+    expect(await customersNamed('Commit Breaker')).toBe(0);
+    expect(await entriesNamed('Commit Breaker'), 'the entry rolled back with the write it described').toBe(0);
+
+    // And once the obstacle is gone the same write commits with its entry.
+    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/customers', headers: t.auth, payload: { displayName: 'Commit Breaker' } });
+    expect(ok.statusCode).toBe(201);
+    expect([await customersNamed('Commit Breaker'), await entriesNamed('Commit Breaker')]).toEqual([1, 1]);
+  });
+
   it('records sensitive reads (a customer’s 360 view) but not ordinary lists', async () => {
     const customer = bank.customers[3];
     await t.app.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}/360`, headers: agent().auth });

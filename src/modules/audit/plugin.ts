@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX, routeAccess } from '../access/plugin.js';
+import type { ChangeNote } from '../../core/actor.js';
 import type { AuditService, NewAuditEntry } from './service.js';
 
 declare module 'fastify' {
@@ -37,6 +38,41 @@ function parsePayload(payload: unknown): Record<string, unknown> | null {
   }
 }
 
+/** Notes already written inside their write's transaction: onSend does not write them again. */
+const recorded = new WeakSet<ChangeNote>();
+
+/**
+ * The status an entry written inside the write's transaction records: the response has not been sent yet, so it
+ * is the route's declared success status (201 for creations), or the one the handler has already set.
+ */
+function successStatus(request: FastifyRequest, reply: FastifyReply): number {
+  if (reply.statusCode !== 200) return reply.statusCode;
+  const declared = Object.keys((request.routeOptions.schema?.response ?? {}) as Record<string, unknown>)
+    .map(Number)
+    .filter((s) => s >= 200 && s < 300)
+    .sort((a, b) => a - b);
+  return declared[0] ?? 200;
+}
+
+function requestFacts(request: FastifyRequest) {
+  const actor = request.actor;
+  return {
+    method: request.method,
+    path: request.url.split('?')[0].slice(0, 500),
+    ip: request.ip,
+    requestId: request.id,
+    tenantId: actor.tenantId,
+    actorUserId: actor.userId,
+    actorKind: actor.kind,
+    actorRole: actor.role,
+    apiKeyId: actor.apiKeyId ?? null,
+  };
+}
+
+function changeEntry(request: FastifyRequest, n: ChangeNote): Omit<NewAuditEntry, 'status'> {
+  return { ...requestFacts(request), action: n.action, resource: n.resource, resourceId: n.resourceId, before: n.before, after: n.after };
+}
+
 const genericAction = (method: string) => (method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : 'update');
 
 /**
@@ -47,6 +83,19 @@ const genericAction = (method: string) => (method === 'POST' ? 'create' : method
  * does not hold.
  */
 export const auditPlugin = fp(async (app: FastifyInstance, opts: { audit: AuditService }) => {
+  // Registered after the access plugin, so the actor exists: services that write inside a transaction hand it
+  // to recordChange, and the entry is written there, committing or rolling back with the write it describes.
+  app.addHook('onRequest', async (request, reply) => {
+    const actor = request.actor;
+    if (!actor?.noteChange) return;
+    actor.recordChange = async (tx, note) => {
+      const entry = { ...changeEntry(request, note), status: successStatus(request, reply) };
+      await opts.audit.append([entry], tx);
+      request.changeNotes.push(note);
+      recorded.add(note);
+    };
+  });
+
   app.addHook('onSend', async (request, reply, payload) => {
     const url = request.routeOptions.url;
     if (!url?.startsWith(`${API_PREFIX}/`)) return payload;
@@ -98,7 +147,7 @@ function entriesFor(request: FastifyRequest, reply: FastifyReply, payload: unkno
   if (status === 401 || status === 403) return [{ ...common, ...who, action: 'denied', resource, resourceId }];
   if (status >= 400) return [];
   if (request.changeNotes.length) {
-    return request.changeNotes.map((n) => ({ ...common, ...who, action: n.action, resource: n.resource, resourceId: n.resourceId, before: n.before, after: n.after }));
+    return request.changeNotes.filter((n) => !recorded.has(n)).map((n) => ({ ...changeEntry(request, n), status }));
   }
   const shown = parsePayload(payload);
   return [{

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, lt, lte, type SQL } from 'drizzle-orm';
-import type { Database } from '../../core/db/engine.js';
+import type { Database, Orm } from '../../core/db/engine.js';
 import type { Actor } from '../../core/actor.js';
 import { ForbiddenError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor } from '../../core/http/pagination.js';
@@ -39,9 +39,10 @@ const EXPORT_PAGE = 1000;
 export class AuditService {
   constructor(private readonly db: Database) {}
 
-  async append(entries: NewAuditEntry[]): Promise<void> {
+  /** Appends entries; with `tx`, inside that transaction (the write's own), so they commit or roll back with it. */
+  async append(entries: NewAuditEntry[], tx: Orm = this.db.orm): Promise<void> {
     if (!entries.length) return;
-    await this.db.orm.insert(auditLog).values(entries.map((e) => ({ ...e, before: withoutSecrets(e.before ?? null), after: withoutSecrets(e.after ?? null) })));
+    await tx.insert(auditLog).values(entries.map((e) => ({ ...e, before: withoutSecrets(e.before ?? null), after: withoutSecrets(e.after ?? null) })));
   }
 
   private conditions(actor: Actor, q: AuditQuery): (SQL | undefined)[] {

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Database } from '../../core/db/engine.js';
 import { divisionScope } from '../../core/db/scope.js';
-import { noteChange, type Actor } from '../../core/actor.js';
+import { recordChange, type Actor } from '../../core/actor.js';
 import { ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { afterCursor, finishPage } from '../../core/db/list.js';
 import { customerLinks, sourceRecords } from '../identity/schema.js';
@@ -18,9 +18,11 @@ export class HoldingsService {
 
   async createProduct(actor: Actor, input: { divisionId: string; code: string; name: string; category: string }) {
     if (!actor.can('products', 'admin')) throw new ForbiddenError('only administrators change the product catalogue');
-    const [row] = await this.db.orm.insert(products).values({ tenantId: actor.tenantId, ...input }).returning();
-    noteChange(actor, { resource: 'products', resourceId: row.id, action: 'create', after: row });
-    return row;
+    return this.db.orm.transaction(async (tx) => {
+      const [row] = await tx.insert(products).values({ tenantId: actor.tenantId, ...input }).returning();
+      await recordChange(tx, actor, { resource: 'products', resourceId: row.id, action: 'create', after: row });
+      return row;
+    });
   }
 
   async listAccounts(actor: Actor, q: { customerId?: string; sourceRecordId?: string; status?: 'open' | 'closed' | 'offered'; limit: number; cursor?: string }) {
@@ -51,13 +53,16 @@ export class HoldingsService {
       .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
       .where(and(eq(sourceRecords.tenantId, actor.tenantId), eq(sourceRecords.id, input.sourceRecordId)));
     if (!record || (actor.divisionIds && !actor.divisionIds.includes(record.divisionId))) throw new NotFoundError('source record', input.sourceRecordId);
-    const [row] = await this.db.orm.insert(accounts).values({
-      tenantId: actor.tenantId,
-      ...input,
-      divisionId: product.divisionId,
-      balance: input.balance ?? null,
-    }).returning();
-    noteChange(actor, { resource: 'accounts', resourceId: row.id, action: 'create', after: row });
+    const row = await this.db.orm.transaction(async (tx) => {
+      const [created] = await tx.insert(accounts).values({
+        tenantId: actor.tenantId,
+        ...input,
+        divisionId: product.divisionId,
+        balance: input.balance ?? null,
+      }).returning();
+      await recordChange(tx, actor, { resource: 'accounts', resourceId: created.id, action: 'create', after: created });
+      return created;
+    });
     return { ...row, productName: product.name, productCategory: product.category };
   }
 }

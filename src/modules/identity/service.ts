@@ -1,6 +1,6 @@
 import { and, arrayOverlaps, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../core/db/engine.js';
-import { noteChange, type Actor } from '../../core/actor.js';
+import { recordChange, type Actor } from '../../core/actor.js';
 import { ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { afterCursor, finishPage, orderFor, parseSort } from '../../core/db/list.js';
 import { sourceSystems } from '../org/schema.js';
@@ -128,14 +128,16 @@ export class CustomerService {
   async createCustomer(actor: Actor, input: Partial<Omit<GoldenCustomer, 'id' | 'tenantId'>> & { displayName: string }) {
     if (!actor.can('customers', 'write')) throw new ForbiddenError('you may not create customers');
     if (actor.divisionIds && input.divisionIds?.some((d) => !actor.divisionIds!.includes(d))) throw new ForbiddenError('you may only create customers in your own divisions');
-    const [row] = await this.db.orm.insert(goldenCustomers).values({
-      ...input,
-      tenantId: actor.tenantId,
-      searchName: searchKey({ givenName: input.givenName, familyName: input.familyName, fullName: input.displayName }),
-      divisionIds: input.divisionIds ?? actor.divisionIds ?? [],
-    }).returning();
-    noteChange(actor, { resource: 'customers', resourceId: row.id, action: 'create', after: row });
-    return row;
+    return this.db.orm.transaction(async (tx) => {
+      const [row] = await tx.insert(goldenCustomers).values({
+        ...input,
+        tenantId: actor.tenantId,
+        searchName: searchKey({ givenName: input.givenName, familyName: input.familyName, fullName: input.displayName }),
+        divisionIds: input.divisionIds ?? actor.divisionIds ?? [],
+      }).returning();
+      await recordChange(tx, actor, { resource: 'customers', resourceId: row.id, action: 'create', after: row });
+      return row;
+    });
   }
 
   async updateCustomer(actor: Actor, id: string, patch: Partial<Pick<GoldenCustomer, 'displayName' | 'email' | 'phone' | 'addressLine1' | 'locality' | 'postcode' | 'country'>>) {
@@ -143,11 +145,14 @@ export class CustomerService {
     const current = await this.findCustomer(actor, id);
     const provenance = { ...(current.provenance as Record<string, unknown>) };
     for (const key of Object.keys(patch)) provenance[key] = { manual: true, by: actor.userId, at: new Date().toISOString() };
-    const [row] = await this.db.orm.update(goldenCustomers)
-      .set({ ...patch, provenance, updatedAt: new Date(), ...(patch.displayName ? { searchName: foldText(patch.displayName) } : {}) })
-      .where(and(eq(goldenCustomers.tenantId, actor.tenantId), eq(goldenCustomers.id, id)))
-      .returning();
-    noteChange(actor, { resource: 'customers', resourceId: id, action: 'update', before: current, after: row });
+    const row = await this.db.orm.transaction(async (tx) => {
+      const [updated] = await tx.update(goldenCustomers)
+        .set({ ...patch, provenance, updatedAt: new Date(), ...(patch.displayName ? { searchName: foldText(patch.displayName) } : {}) })
+        .where(and(eq(goldenCustomers.tenantId, actor.tenantId), eq(goldenCustomers.id, id)))
+        .returning();
+      await recordChange(tx, actor, { resource: 'customers', resourceId: id, action: 'update', before: current, after: updated });
+      return updated;
+    });
     return this.scopedView(actor, row);
   }
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../../core/db/engine.js';
-import { noteChange, type Actor } from '../../core/actor.js';
+import { recordChange, type Actor } from '../../core/actor.js';
 import { ForbiddenError, NotFoundError } from '../../core/errors.js';
 import { decodeCursor, encodeCursor } from '../../core/http/pagination.js';
 import { customerLinks, sourceRecords } from '../identity/schema.js';
@@ -55,10 +55,12 @@ export class InteractionService {
       .innerJoin(sourceSystems, and(eq(sourceSystems.tenantId, sourceRecords.tenantId), eq(sourceSystems.id, sourceRecords.sourceSystemId)))
       .where(and(eq(sourceRecords.tenantId, actor.tenantId), eq(sourceRecords.id, input.sourceRecordId)));
     if (!record || (actor.divisionIds && !actor.divisionIds.includes(record.divisionId))) throw new NotFoundError('source record', input.sourceRecordId);
-    const [row] = await this.db.orm.insert(interactions)
-      .values({ ...input, tenantId: actor.tenantId, cost: input.cost ?? null })
-      .returning();
-    noteChange(actor, { resource: 'interactions', resourceId: row.id, action: 'create', after: row });
-    return row;
+    return this.db.orm.transaction(async (tx) => {
+      const [row] = await tx.insert(interactions)
+        .values({ ...input, tenantId: actor.tenantId, cost: input.cost ?? null })
+        .returning();
+      await recordChange(tx, actor, { resource: 'interactions', resourceId: row.id, action: 'create', after: row });
+      return row;
+    });
   }
 }
