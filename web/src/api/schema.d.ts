@@ -1353,6 +1353,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consent and contact preferences in force, per channel and purpose, with the full history of what the customer said */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: components["schemas"]["ConsentState"][];
+                            history: {
+                                /** @enum {string} */
+                                channel: "email" | "phone" | "sms" | "mail" | "push";
+                                granted: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                note: string | null;
+                                /** @enum {string} */
+                                purpose: "service" | "surveys" | "marketing";
+                                /** Format: date-time */
+                                recordedAt: string;
+                                recordedBy: string | null;
+                                source: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record what the customer said about being contacted (one or more channels and purposes); the history is kept */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        statements: {
+                            /** @enum {string} */
+                            channel: "email" | "phone" | "sms" | "mail" | "push";
+                            granted: boolean;
+                            note?: string;
+                            /** @enum {string} */
+                            purpose: "service" | "surveys" | "marketing";
+                            /** @description Where the customer said it, e.g. "call centre", "web preference centre" */
+                            source: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: components["schemas"]["ConsentState"][];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/economics": {
         parameters: {
             query?: never;
@@ -1724,17 +1817,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            alarms: components["schemas"]["Alarm"][];
-                            /** Format: uuid */
-                            customerId: string;
-                            intensiveCare: components["schemas"]["CareEpisode"][];
-                            openCases: components["schemas"]["Case"][];
-                            relationshipManager: components["schemas"]["RelationshipManager"] | null;
-                            stage: components["schemas"]["LifecyclePosition"];
-                            /** @enum {string} */
-                            tier: "top1" | "top5" | "top20" | "rest";
-                        };
+                        "application/json": components["schemas"]["CustomerService"];
                     };
                 };
             };
@@ -2181,6 +2264,8 @@ export interface paths {
                             };
                             /** @default 91 */
                             trendDays: number;
+                            /** @default 0.25 */
+                            walletPeerAdoption: number;
                         };
                     };
                 };
@@ -2301,6 +2386,8 @@ export interface paths {
                             };
                             /** @default 91 */
                             trendDays: number;
+                            /** @default 0.25 */
+                            walletPeerAdoption: number;
                         };
                     };
                 };
@@ -3599,7 +3686,7 @@ export interface paths {
         };
         /**
          * Total customer experience: turnaround, on-time and mishandled rates, share of custom orders, over time and by division
-         * @description signals carries the long-term measures other capabilities own (CSAT, NPS, churn, share of wallet, referrals); null with source "not-connected" until one is plugged in.
+         * @description signals carries the long-term measures other capabilities own: CSAT and NPS from survey responses (overall, by touch point and over time), churn from lifecycle moves to dissociation, share of wallet from the latest economics run and referrals from opportunities an existing customer referred; null where there is no data.
          */
         get: {
             parameters: {
@@ -3764,6 +3851,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         amount: number;
+                        /** @description Route the lead with the assignment engine instead of naming an owner */
+                        autoAssign?: boolean;
                         currency: string;
                         /** Format: uuid */
                         customerId?: string;
@@ -3772,12 +3861,17 @@ export interface paths {
                         name: string;
                         /**
                          * Format: uuid
-                         * @description Default: you
+                         * @description Default: you (unless autoAssign)
                          */
                         ownerUserId?: string;
                         /** Format: uuid */
                         pipelineId: string;
                         prospect?: components["schemas"]["ProspectInput"];
+                        /**
+                         * Format: uuid
+                         * @description An existing customer who referred this business (counted as a referral)
+                         */
+                        referredByCustomerId?: string;
                         /** @description Default: the first open stage */
                         stageCode?: string;
                     };
@@ -3790,7 +3884,48 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Opportunity"];
+                        "application/json": {
+                            amount: number;
+                            /** @description How the lead was routed (autoAssign); null when an owner was named */
+                            assignment: {
+                                reasons: string[];
+                                userId: string | null;
+                            } | null;
+                            closedOn: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currency: string;
+                            customerId: string | null;
+                            /** Format: uuid */
+                            divisionId: string;
+                            expectedClose: string;
+                            history: {
+                                /** Format: date-time */
+                                changedAt: string;
+                                changedBy: string | null;
+                                fromStage: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                note: string | null;
+                                toStage: string;
+                            }[];
+                            /** Format: uuid */
+                            id: string;
+                            lostReason: string | null;
+                            name: string;
+                            /** @enum {string} */
+                            outcome: "open" | "won" | "lost";
+                            ownerUserId: string | null;
+                            /** Format: uuid */
+                            pipelineId: string;
+                            probability: number;
+                            prospect: components["schemas"]["Prospect"] | null;
+                            referredByCustomerId: string | null;
+                            stageCode: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            weightedAmount: number;
+                        };
                     };
                 };
             };
@@ -6710,6 +6845,11 @@ export interface paths {
                     "application/json": {
                         /** Format: uuid */
                         caseId?: string;
+                        /**
+                         * @description How the link will reach the customer (default email); refused (422) if the customer opted out of surveys there
+                         * @enum {string}
+                         */
+                        channel?: "email" | "phone" | "sms" | "mail" | "push";
                         /** Format: uuid */
                         customerId: string;
                         /** Format: uuid */
@@ -6796,6 +6936,308 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tasks, soonest due first: yours, someone’s, a customer’s, a case’s or an opportunity’s; open, done or overdue */
+        get: {
+            parameters: {
+                query?: {
+                    assigneeUserId?: string;
+                    caseId?: string;
+                    /** @description `nextCursor` from the previous page */
+                    cursor?: string;
+                    customerId?: string;
+                    /** @description Page size (1–500) */
+                    limit?: number;
+                    /** @description Only tasks assigned to you */
+                    mine?: "true" | "false";
+                    opportunityId?: string;
+                    /** @description Open tasks past their due time */
+                    overdue?: "true" | "false";
+                    status?: "open" | "done" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Task"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a task on a customer, a case or an opportunity; without an assignee the assignment engine chooses (and says why) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        assigneeUserId?: string;
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        customerId?: string;
+                        /**
+                         * Format: uuid
+                         * @description Required for a customer task when the customer is known to several divisions
+                         */
+                        divisionId?: string;
+                        /** Format: date-time */
+                        dueAt: string;
+                        notes?: string;
+                        /** Format: uuid */
+                        opportunityId?: string;
+                        /**
+                         * Format: date-time
+                         * @description When to remind the assignee (once); at or before dueAt
+                         */
+                        remindAt?: string;
+                        /**
+                         * Format: uuid
+                         * @description Route within this team
+                         */
+                        teamId?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assigneeUserId: string | null;
+                            /** @description Why the assignment engine chose this person or queue; null when the creator named the assignee */
+                            assignment: {
+                                /** @enum {string} */
+                                outcome: "assigned" | "queued";
+                                reasons: string[];
+                                userId: string | null;
+                            } | null;
+                            caseId: string | null;
+                            completedAt: string | null;
+                            completedBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string | null;
+                            customerId: string | null;
+                            /** Format: uuid */
+                            divisionId: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            notes: string | null;
+                            opportunityId: string | null;
+                            queueTeamId: string | null;
+                            remindAt: string | null;
+                            remindedAt: string | null;
+                            /** @enum {string} */
+                            status: "open" | "done" | "cancelled";
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One task */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reassign a task to a named person, or (no userId) ask the assignment engine again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                        /** Format: uuid */
+                        userId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assigneeUserId: string | null;
+                            /** @description Why the assignment engine chose this person or queue; null when the creator named the assignee */
+                            assignment: {
+                                /** @enum {string} */
+                                outcome: "assigned" | "queued";
+                                reasons: string[];
+                                userId: string | null;
+                            } | null;
+                            caseId: string | null;
+                            completedAt: string | null;
+                            completedBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string | null;
+                            customerId: string | null;
+                            /** Format: uuid */
+                            divisionId: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            notes: string | null;
+                            opportunityId: string | null;
+                            queueTeamId: string | null;
+                            remindAt: string | null;
+                            remindedAt: string | null;
+                            /** @enum {string} */
+                            status: "open" | "done" | "cancelled";
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a task done (or cancelled); a second completion is a 409 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        /**
+                         * @default done
+                         * @enum {string}
+                         */
+                        status?: "done" | "cancelled";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -7094,6 +7536,7 @@ export interface components {
         };
         Alarm: {
             caseId: string | null;
+            contactChannels?: string[];
             /** Format: uuid */
             customerId: string;
             customerPath: string;
@@ -7113,6 +7556,7 @@ export interface components {
         };
         AlarmInput: {
             caseId: string | null;
+            contactChannels?: string[];
             /** Format: uuid */
             customerId: string;
             customerPath: string;
@@ -7520,6 +7964,26 @@ export interface components {
             newCustomerId?: string;
             restored?: boolean;
         };
+        ConsentState: {
+            /** @enum {string} */
+            channel: "email" | "phone" | "sms" | "mail" | "push";
+            granted: boolean;
+            /** @enum {string} */
+            purpose: "service" | "surveys" | "marketing";
+            recordedAt: string | null;
+            /** @description Where the customer said it; 'default' when they have not (service and surveys allowed, marketing not) */
+            source: string;
+        };
+        ConsentStateInput: {
+            /** @enum {string} */
+            channel: "email" | "phone" | "sms" | "mail" | "push";
+            granted: boolean;
+            /** @enum {string} */
+            purpose: "service" | "surveys" | "marketing";
+            recordedAt: string | null;
+            /** @description Where the customer said it; 'default' when they have not (service and surveys allowed, marketing not) */
+            source: string;
+        };
         Customer: {
             addressLine1: string | null;
             country: string | null;
@@ -7545,6 +8009,8 @@ export interface components {
             updatedAt: string;
         };
         Customer360: {
+            /** @description Consent and contact preferences in force, per channel and purpose */
+            consents: components["schemas"]["ConsentState"][] | null;
             customer: components["schemas"]["CustomerDetail"];
             /** @description Null until the customer has been scored */
             economics: components["schemas"]["CustomerEconomics"] | null;
@@ -7580,6 +8046,8 @@ export interface components {
                 /** @enum {string} */
                 severity: "info" | "warning";
             }[];
+            /** @description Lifecycle stage, open cases with SLA timers, intensive care, relationship manager and alarms */
+            service: components["schemas"]["CustomerService"] | null;
             sourceRecordsByDivision: {
                 /** Format: uuid */
                 divisionId: string;
@@ -7613,6 +8081,8 @@ export interface components {
             };
         };
         Customer360Input: {
+            /** @description Consent and contact preferences in force, per channel and purpose */
+            consents: components["schemas"]["ConsentStateInput"][] | null;
             customer: components["schemas"]["CustomerDetailInput"];
             /** @description Null until the customer has been scored */
             economics: components["schemas"]["CustomerEconomicsInput"] | null;
@@ -7648,6 +8118,8 @@ export interface components {
                 /** @enum {string} */
                 severity: "info" | "warning";
             }[];
+            /** @description Lifecycle stage, open cases with SLA timers, intensive care, relationship manager and alarms */
+            service: components["schemas"]["CustomerServiceInput"] | null;
             sourceRecordsByDivision: {
                 /** Format: uuid */
                 divisionId: string;
@@ -7796,6 +8268,20 @@ export interface components {
             /** Format: uuid */
             runId: string;
             tier: string;
+            /** @description Share of wallet estimated from holdings across divisions */
+            wallet: {
+                /** @description Product families held (only those your divisions sell, if you are division-scoped) */
+                held: string[];
+                /** @description Revenue over revenue plus the untapped families, 0 to 1 */
+                shareOfWallet: number | null;
+                untapped: {
+                    category: string;
+                    peerAdoption: number;
+                    typicalRevenue: number;
+                }[];
+                /** @description Typical revenue of the product families the customer's peers (same tier) hold and the customer does not */
+                walletGap: number;
+            };
         };
         CustomerEconomicsInput: {
             /** @description Purchases up to this day were scored */
@@ -7855,6 +8341,20 @@ export interface components {
             /** Format: uuid */
             runId: string;
             tier: string;
+            /** @description Share of wallet estimated from holdings across divisions */
+            wallet: {
+                /** @description Product families held (only those your divisions sell, if you are division-scoped) */
+                held: string[];
+                /** @description Revenue over revenue plus the untapped families, 0 to 1 */
+                shareOfWallet: number | null;
+                untapped: {
+                    category: string;
+                    peerAdoption: number;
+                    typicalRevenue: number;
+                }[];
+                /** @description Typical revenue of the product families the customer's peers (same tier) hold and the customer does not */
+                walletGap: number;
+            };
         };
         CustomerInput: {
             addressLine1: string | null;
@@ -7879,6 +8379,28 @@ export interface components {
             status: "active" | "retired";
             /** Format: date-time */
             updatedAt: string;
+        };
+        CustomerService: {
+            alarms: components["schemas"]["Alarm"][];
+            /** Format: uuid */
+            customerId: string;
+            intensiveCare: components["schemas"]["CareEpisode"][];
+            openCases: components["schemas"]["Case"][];
+            relationshipManager: components["schemas"]["RelationshipManager"] | null;
+            stage: components["schemas"]["LifecyclePosition"];
+            /** @enum {string} */
+            tier: "top1" | "top5" | "top20" | "rest";
+        };
+        CustomerServiceInput: {
+            alarms: components["schemas"]["AlarmInput"][];
+            /** Format: uuid */
+            customerId: string;
+            intensiveCare: components["schemas"]["CareEpisodeInput"][];
+            openCases: components["schemas"]["CaseInput"][];
+            relationshipManager: components["schemas"]["RelationshipManagerInput"] | null;
+            stage: components["schemas"]["LifecyclePositionInput"];
+            /** @enum {string} */
+            tier: "top1" | "top5" | "top20" | "rest";
         };
         Division: {
             code: string;
@@ -8106,10 +8628,24 @@ export interface components {
                 };
             }[];
             signals: {
+                byTouchPoint: {
+                    csat: number | null;
+                    csatResponses: number;
+                    nps: number | null;
+                    npsResponses: number;
+                    touchPoint: string;
+                }[];
                 churnRate: number | null;
                 csat: number | null;
                 nps: number | null;
                 referrals: number | null;
+                series: {
+                    churned: number;
+                    csat: number | null;
+                    nps: number | null;
+                    period: string;
+                    referrals: number;
+                }[];
                 shareOfWallet: number | null;
                 source: string;
             };
@@ -8156,10 +8692,24 @@ export interface components {
                 };
             }[];
             signals: {
+                byTouchPoint: {
+                    csat: number | null;
+                    csatResponses: number;
+                    nps: number | null;
+                    npsResponses: number;
+                    touchPoint: string;
+                }[];
                 churnRate: number | null;
                 csat: number | null;
                 nps: number | null;
                 referrals: number | null;
+                series: {
+                    churned: number;
+                    csat: number | null;
+                    nps: number | null;
+                    period: string;
+                    referrals: number;
+                }[];
                 shareOfWallet: number | null;
                 source: string;
             };
@@ -8579,6 +9129,7 @@ export interface components {
             pipelineId: string;
             probability: number;
             prospect: components["schemas"]["Prospect"] | null;
+            referredByCustomerId: string | null;
             stageCode: string;
             /** Format: date-time */
             updatedAt: string;
@@ -8615,6 +9166,7 @@ export interface components {
             pipelineId: string;
             probability: number;
             prospect: components["schemas"]["ProspectInput"] | null;
+            referredByCustomerId: string | null;
             stageCode: string;
             /** Format: date-time */
             updatedAt: string;
@@ -8641,6 +9193,7 @@ export interface components {
             pipelineId: string;
             probability: number;
             prospect: components["schemas"]["Prospect"] | null;
+            referredByCustomerId: string | null;
             stageCode: string;
             /** Format: date-time */
             updatedAt: string;
@@ -8667,6 +9220,7 @@ export interface components {
             pipelineId: string;
             probability: number;
             prospect: components["schemas"]["ProspectInput"] | null;
+            referredByCustomerId: string | null;
             stageCode: string;
             /** Format: date-time */
             updatedAt: string;
@@ -10331,6 +10885,58 @@ export interface components {
             /** Format: uuid */
             surveyId: string;
             touchPoint: ("branch" | "call_centre" | "web" | "email" | "kiosk" | "field_service" | "mobile" | "chat" | "mail") | null;
+        };
+        Task: {
+            assigneeUserId: string | null;
+            caseId: string | null;
+            completedAt: string | null;
+            completedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            opportunityId: string | null;
+            queueTeamId: string | null;
+            remindAt: string | null;
+            remindedAt: string | null;
+            /** @enum {string} */
+            status: "open" | "done" | "cancelled";
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TaskInput: {
+            assigneeUserId: string | null;
+            caseId: string | null;
+            completedAt: string | null;
+            completedBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            customerId: string | null;
+            /** Format: uuid */
+            divisionId: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: uuid */
+            id: string;
+            notes: string | null;
+            opportunityId: string | null;
+            queueTeamId: string | null;
+            remindAt: string | null;
+            remindedAt: string | null;
+            /** @enum {string} */
+            status: "open" | "done" | "cancelled";
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         Team: {
             /** Format: date-time */

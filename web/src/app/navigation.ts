@@ -30,7 +30,6 @@ export const SECTIONS: Section[] = [
     path: '/service',
     label: 'Service',
     icon: IconHeadset,
-    comingWith: 'service management',
     purpose: 'Cases, routing to the right person, service-level clocks and recovery of customers in intensive care.',
   },
   {

@@ -31,6 +31,7 @@ export const router = createBrowserRouter([
           { path: 'import', lazy: () => import('../pages/IdentityImportPage').then((m) => ({ Component: m.IdentityImportPage })) },
         ],
       },
+      { path: 'service', lazy: () => import('../pages/ServicePage').then((m) => ({ Component: m.ServicePage })) },
       ...SECTIONS.filter((s) => s.comingWith).map((section) => ({
         path: section.path.slice(1),
         lazy: () => import('../pages/ComingSoonPage').then((m) => ({ Component: () => <m.ComingSoonPage section={section} /> })),

@@ -12,6 +12,7 @@ import { InteractionTimeline } from '../features/interactions/components/Interac
 import { TIMELINE_PAGE_SIZE } from '../features/interactions/queries';
 import { useDivisions } from '../features/org/divisions';
 import { DivisionBadge } from '../features/org/DivisionBadge';
+import { ServiceCard } from '../features/service/components/ServiceCard';
 import { EmptyState, ErrorState } from '../ui/states';
 import { formatDate } from '../ui/format';
 
@@ -99,6 +100,7 @@ export function CustomerPage() {
           <SourceRecordsPanel groups={sourceRecordsByDivision} hiddenElsewhere={elsewhere.sourceRecords} directory={directory} recordAction={splitActionFor(c)} />
         </Grid.Col>
       </Grid>
+      <ServiceCard customerId={c.id} customerName={c.displayName} divisionIds={c.divisionIds} directory={directory} />
       <ProductsPanel holdings={holdings} hiddenElsewhere={elsewhere.holdings} directory={directory} />
       <InteractionTimeline customerId={c.id} divisionIds={c.divisionIds} directory={directory} firstPage={timeline} />
       <CustomerHistoryPanel customerId={c.id} groups={sourceRecordsByDivision} />
