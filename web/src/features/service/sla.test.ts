@@ -26,9 +26,9 @@ describe('liveTimer', () => {
 });
 
 describe('formatDuration', () => {
-  it('shows seconds under a day and days beyond', () => {
+  it('counts to the second, with days when due beyond a day', () => {
     expect(formatDuration(45_000)).toBe('45 s');
     expect(formatDuration(((2 * 60 + 5) * 60 + 9) * 1000)).toBe('2 h 05 m 09 s');
-    expect(formatDuration(-(3 * 86_400_000 + 4 * 3_600_000))).toBe('3 d 4 h');
+    expect(formatDuration(-(3 * 86_400_000 + 4 * 3_600_000))).toBe('3 d 04 h 00 m 00 s');
   });
 });

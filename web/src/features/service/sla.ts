@@ -33,7 +33,7 @@ export function liveTimer(t: ServerTimer, now: number): LiveTimer {
   return { state, msLeft, ticking: true };
 }
 
-/** "2 h 05 m 09 s", "3 d 4 h", "45 s": seconds while under a day, so the countdown visibly moves. */
+/** "2 h 05 m 09 s", "3 d 04 h 00 m 10 s", "45 s": always to the second, so the countdown visibly moves. */
 export function formatDuration(ms: number): string {
   const total = Math.floor(Math.abs(ms) / 1000);
   const d = Math.floor(total / 86_400);
@@ -41,7 +41,7 @@ export function formatDuration(ms: number): string {
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
   const pad = (n: number) => String(n).padStart(2, '0');
-  if (d > 0) return `${d} d ${h} h`;
+  if (d > 0) return `${d} d ${pad(h)} h ${pad(m)} m ${pad(s)} s`;
   if (h > 0) return `${h} h ${pad(m)} m ${pad(s)} s`;
   if (m > 0) return `${m} m ${pad(s)} s`;
   return `${s} s`;
