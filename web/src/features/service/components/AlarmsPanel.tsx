@@ -66,7 +66,7 @@ function AlarmRow({ alarm: a }: { alarm: Alarm }) {
         <CustomerLink id={a.customerId} />
       </Table.Td>
       <Table.Td>
-        <Badge color={SEVERITY_COLOUR[a.severity]} variant={a.severity === 'critical' ? 'filled' : 'light'}>
+        <Badge color={SEVERITY_COLOUR[a.severity]} variant={a.severity === 'critical' ? 'filled' : 'light'} styles={{ root: { maxWidth: 'none', overflow: 'visible' }, label: { overflow: 'visible' } }}>
           {humanise(a.kind)}
         </Badge>
       </Table.Td>

@@ -48,7 +48,7 @@ function Episode({ episode, onOpenCase }: { episode: CareEpisode; onOpenCase?: (
           {episode.actions.map((a) => (
             <Table.Tr key={a.id}>
               <Table.Td w={160}>{humanise(a.kind)}</Table.Td>
-              <Table.Td w={90}>
+              <Table.Td w={110}>
                 <Badge size="sm" variant="light" color={ACTION_COLOUR[a.status]}>
                   {a.status}
                 </Badge>

@@ -92,7 +92,7 @@ export function CaseQueue({ filters, onChange, directory, onOpen }: { filters: C
             {rows.length} case{rows.length === 1 ? '' : 's'} {filters.priority ? `of ${loaded.length} loaded` : 'loaded'}
             {cases.hasNextPage ? '; more below' : ''}
           </Text>
-          <Table.ScrollContainer minWidth={900}>
+          <Table.ScrollContainer minWidth={1100}>
             <Table striped highlightOnHover aria-label="Cases" verticalSpacing="xs">
               <Table.Thead>
                 <Table.Tr>
@@ -124,7 +124,7 @@ export function CaseQueue({ filters, onChange, directory, onOpen }: { filters: C
                         <CustomerLink id={c.customerId} />
                       </Table.Td>
                       <Table.Td>
-                        <Badge color={STATUS_COLOUR[c.status]} variant="light">
+                        <Badge color={STATUS_COLOUR[c.status]} variant="light" styles={{ root: { maxWidth: 'none', overflow: 'visible' }, label: { overflow: 'visible' } }}>
                           {humanise(c.status)}
                         </Badge>
                       </Table.Td>

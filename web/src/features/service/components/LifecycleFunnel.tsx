@@ -4,6 +4,7 @@ import { IconTimeline } from '@tabler/icons-react';
 import { formatDate, humanise } from '../../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/states';
 import { useLifecycleMeasures } from '../queries';
+import { chartAnimation } from '../chart';
 
 const ORDER = ['recruitment', 'welcoming', 'getting_to_know', 'account_management', 'intensive_care', 'dissociation'] as const;
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)} %`);
@@ -26,6 +27,7 @@ export function LifecycleFunnel() {
   const nextOf = (i: number) => (i < 3 ? ORDER[i + 1] : null);
   const option = {
     aria: { enabled: true },
+    animation: chartAnimation(),
     tooltip: { trigger: 'item' },
     grid: { left: 150, right: 40, top: 10, bottom: 30 },
     xAxis: { type: 'value', name: 'customers' },

@@ -19,11 +19,12 @@ export function SlaTimer({ label, timer, now, compact }: { label: string; timer:
       variant={live.state === 'breached' || live.state === 'missed' ? 'filled' : 'light'}
       leftSection={<Icon size={12} aria-hidden />}
       tt="none"
+      styles={{ root: { maxWidth: 'none', overflow: 'visible' }, label: { overflow: 'visible' } }}
       data-sla-state={live.state}
       data-testid={`sla-${label.toLowerCase().replace(/\s+/g, '-')}`}
       aria-label={`${label}: ${live.state}, ${text}`}
     >
-      {compact ? `${live.state === 'running' ? '' : `${live.state} · `}${text}` : text}
+      {text}
     </Badge>
   );
   if (compact) {

@@ -4,6 +4,7 @@ import ReactECharts from 'echarts-for-react';
 import { IconMessageCircle } from '@tabler/icons-react';
 import { EmptyState, ErrorState, LoadingState } from '../../../ui/states';
 import { useSurveyResults } from '../queries';
+import { chartAnimation } from '../chart';
 
 type Kind = 'nps' | 'csat' | 'ces';
 type GroupBy = 'division' | 'touchPoint' | 'staff';
@@ -57,6 +58,7 @@ export function SurveyResults() {
               style={{ height: Math.max(220, groups.length * 28 + 60) }}
               option={{
                 aria: { enabled: true },
+                animation: chartAnimation(),
                 tooltip: { trigger: 'item' },
                 grid: { left: 170, right: 40, top: 10, bottom: 30 },
                 xAxis: { type: 'value', name: kind === 'nps' ? 'NPS' : 'mean', min: kind === 'nps' ? -100 : 0, max: kind === 'nps' ? 100 : kind === 'csat' ? 5 : 7 },
