@@ -36,7 +36,6 @@ export const SECTIONS: Section[] = [
     path: '/sales',
     label: 'Sales',
     icon: IconTargetArrow,
-    comingWith: 'sales and pricing',
     purpose: 'Configure, price and quote in one sitting, with pricing by customer value and next-best offers that skip what a customer already holds.',
   },
   {

@@ -32,6 +32,7 @@ export const router = createBrowserRouter([
         ],
       },
       { path: 'service', lazy: () => import('../pages/ServicePage').then((m) => ({ Component: m.ServicePage })) },
+      { path: 'sales/*', lazy: () => import('../pages/SalesPage').then((m) => ({ Component: m.SalesPage })) },
       ...SECTIONS.filter((s) => s.comingWith).map((section) => ({
         path: section.path.slice(1),
         lazy: () => import('../pages/ComingSoonPage').then((m) => ({ Component: () => <m.ComingSoonPage section={section} /> })),

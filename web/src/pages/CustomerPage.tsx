@@ -9,6 +9,7 @@ import { ProductsPanel } from '../features/customers/components/ProductsPanel';
 import { InsightsPanel } from '../features/customers/components/InsightsPanel';
 import { CustomerHistoryPanel, UndoLastMerge, splitActionFor } from '../features/identity/components/CustomerIdentity';
 import { InteractionTimeline } from '../features/interactions/components/InteractionTimeline';
+import { CustomerSalesCard } from '../features/sales/CustomerSalesCard';
 import { TIMELINE_PAGE_SIZE } from '../features/interactions/queries';
 import { useDivisions } from '../features/org/divisions';
 import { DivisionBadge } from '../features/org/DivisionBadge';
@@ -102,6 +103,7 @@ export function CustomerPage() {
       </Grid>
       <ServiceCard customerId={c.id} customerName={c.displayName} divisionIds={c.divisionIds} directory={directory} />
       <ProductsPanel holdings={holdings} hiddenElsewhere={elsewhere.holdings} directory={directory} />
+      <CustomerSalesCard customerId={c.id} />
       <InteractionTimeline customerId={c.id} divisionIds={c.divisionIds} directory={directory} firstPage={timeline} />
       <CustomerHistoryPanel customerId={c.id} groups={sourceRecordsByDivision} />
     </Stack>
