@@ -47,9 +47,9 @@ export function ServiceCard({ customerId, customerName, divisionIds, directory }
               {TIER_LABEL[service.data.tier]}
             </Badge>
           </Group>
-          {last && (
+          {lifecycle.isSuccess && (
             <Text size="xs" c="dimmed" data-testid="lifecycle-cause">
-              Why: {transitionCause(last)}
+              Why: {last ? transitionCause(last) : 'classified from the products held; no move has been recorded yet'}
             </Text>
           )}
           {service.data.relationshipManager && (
