@@ -372,6 +372,9 @@ const CLASSIFICATION: Record<string, Classification> = {
   'POST /api/v1/public/surveys/:token': { kind: 'public' },
   'GET /api/v1/customers/:id/consents': { kind: 'read', id: 'customer' },
   'POST /api/v1/customers/:id/consents': { kind: 'write' },
+  // Data-subject requests: admin and dpo only (privacy permission); erasure is not probed here, it would erase the fixture.
+  'GET /api/v1/privacy/subjects/:customerId/export': { kind: 'read' },
+  'POST /api/v1/privacy/subjects/:customerId/erase': { kind: 'write' },
   'GET /api/v1/tasks': { kind: 'read' },
   'POST /api/v1/tasks': {
     kind: 'write',

@@ -16,6 +16,7 @@ import { EconomicsService } from '../modules/economics/service.js';
 import { registerEconomicsJobs } from '../modules/economics/jobs.js';
 import { ExperienceSignals } from '../modules/experience/signals.js';
 import { ConsentService } from '../modules/privacy/consents.js';
+import { PrivacyService } from '../modules/privacy/subjects.js';
 
 /** Every capability's service, wired to one database. The API, CLI and jobs all go through these. */
 export function createServices(db: Database) {
@@ -56,6 +57,7 @@ export function createServices(db: Database) {
     interactions,
     customer360: new Customer360Service(customers, holdings, interactions, org, economics, service, consents),
     consents,
+    privacy: new PrivacyService(db),
     service,
     sales,
     economics,

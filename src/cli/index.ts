@@ -14,6 +14,7 @@ import { registerAlarms } from './commands/alarms.js';
 import { registerSales } from './commands/sales.js';
 import { registerEconomics } from './commands/economics.js';
 import { registerBackup } from './commands/backup.js';
+import { registerPrivacy } from './commands/privacy.js';
 
 const program = new Command()
   .name('rapport')
@@ -35,5 +36,6 @@ registerAlarms(program);
 registerSales(program);
 registerEconomics(program);
 registerBackup(program);
+registerPrivacy(program);
 
 program.parseAsync(process.argv).catch(reportError);

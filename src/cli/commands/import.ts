@@ -99,6 +99,7 @@ function printSummary(file: string, opts: ImportFlags, s: ImportSummary) {
   console.log(`  inserted   ${n(s.inserted)}`);
   console.log(`  updated    ${n(s.updated)}`);
   console.log(`  unchanged  ${n(s.unchanged)}`);
+  if (s.suppressed) console.log(`  suppressed ${n(s.suppressed)}  (erased people: their rows are not re-created)`);
   console.log(`  bad        ${n(s.bad)}${s.bad ? (opts.errorsOut ? `  (all in ${opts.errorsOut})` : '  (skipped; --errors-out FILE lists them all)') : ''}`);
   console.log(`  warnings   ${n(s.warnings)}${s.warnings && opts.warningsOut ? `  (all in ${opts.warningsOut})` : ''}`);
   console.log(`  seconds    ${s.seconds.toFixed(2).padStart(12)}`);

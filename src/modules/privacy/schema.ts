@@ -1,4 +1,4 @@
-import { boolean, foreignKey, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { tenantColumns } from '../../core/db/columns.js';
 import { goldenCustomers } from '../identity/schema.js';
 
@@ -31,4 +31,38 @@ export const customerConsents = pgTable(
     foreignKey({ columns: [t.tenantId, t.customerId], foreignColumns: [goldenCustomers.tenantId, goldenCustomers.id] }),
     index('customer_consents_customer_idx').on(t.tenantId, t.customerId, t.channel, t.purpose, t.recordedAt),
   ],
+);
+
+/**
+ * What an erasure did, kept after the person is gone: who, when, under which request, which categories and how
+ * many rows. No personal data: the customer id is a random id that now names an anonymous profile.
+ */
+export const erasureRecords = pgTable(
+  'erasure_records',
+  {
+    ...tenantColumns,
+    customerId: uuid('customer_id').notNull(),
+    /** The data-subject request it answers (ticket number, letter reference). */
+    requestRef: text('request_ref').notNull(),
+    erasedBy: text('erased_by').notNull(),
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    categories: text('categories').array().notNull(),
+    /** Rows touched per table: figures only. */
+    counts: jsonb('counts').$type<Record<string, number>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index('erasure_records_customer_idx').on(t.tenantId, t.customerId)],
+);
+
+/**
+ * Hashes of (source system, external id) of erased source records: an import that brings the same row back
+ * suppresses it instead of re-creating the person. A hash, so the tombstone itself names nobody.
+ */
+export const erasureTombstones = pgTable(
+  'erasure_tombstones',
+  {
+    tenantId: text('tenant_id').notNull(),
+    hash: text('hash').notNull(),
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.hash] })],
 );

@@ -46,6 +46,8 @@ export interface ImportSummary {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Rows of erased people (privacy tombstones), not written. */
+  suppressed: number;
   bad: number;
   warnings: number;
   batches: number;
@@ -275,7 +277,7 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
   if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new ConflictError('the file changed while it was being imported; run the import again');
 
   // Pass 2: write.
-  const counts = { inserted: 0, updated: 0, unchanged: 0 };
+  const counts = { inserted: 0, updated: 0, unchanged: 0, suppressed: 0 };
   let batches = 0;
   let written = 0;
   let read = 0;
@@ -289,6 +291,7 @@ export async function runImport(req: ImportRequest): Promise<ImportSummary> {
     counts.inserted += c.inserted;
     counts.updated += c.updated;
     counts.unchanged += c.unchanged;
+    counts.suppressed += c.suppressed ?? 0;
     written += records.length;
     batches++;
     await req.issues?.flush();

@@ -33,6 +33,8 @@ export interface BatchCounts {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Rows of people who were erased (a tombstone matches their source and external id): not written. */
+  suppressed?: number;
 }
 
 export type Query = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;

@@ -5,6 +5,7 @@ import { normalisePerson } from '../normalise.js';
 import { sha256, stableStringify } from './hashing.js';
 import { baseMappingShape, checkBaseMapping, parseWith, type BaseMapping } from './mapping.js';
 import type { ImportKind, MappedRow, Query, RowWarning } from './kinds.js';
+import { tombstoneHash } from '../../privacy/tombstone.js';
 
 const CONSTANT_FIELDS = CANONICAL_FIELDS.filter((f) => f !== 'external_id') as [CanonicalField, ...CanonicalField[]];
 
@@ -93,6 +94,12 @@ export const personsKind: ImportKind<PersonsMapping, PersonRecord> = {
 
   async writeBatch(q: Query, target, records) {
     if (!records.length) return { inserted: 0, updated: 0, unchanged: 0 };
+    // A person who was erased stays erased: their row coming back from the source is suppressed, not re-created.
+    const hashes = records.map((r) => tombstoneHash(target.tenantId, target.sourceSystemId, r.person.externalId));
+    const dead = new Set((await q<{ hash: string }>('SELECT hash FROM erasure_tombstones WHERE tenant_id = $1 AND hash = ANY($2::text[])', [target.tenantId, hashes])).map((r) => r.hash));
+    const suppressed = dead.size ? records.filter((_, i) => dead.has(hashes[i])).length : 0;
+    if (suppressed) records = records.filter((_, i) => !dead.has(hashes[i]));
+    if (!records.length) return { inserted: 0, updated: 0, unchanged: 0, suppressed };
     // Most rows of a re-import are unchanged: compare hashes first so they are never shipped back to the database.
     const existing = await q<{ external_id: string; content_hash: string }>(
       'SELECT external_id, content_hash FROM source_records WHERE tenant_id = $1 AND source_system_id = $2 AND external_id = ANY($3::text[])',
@@ -100,7 +107,7 @@ export const personsKind: ImportKind<PersonsMapping, PersonRecord> = {
     );
     const known = new Map(existing.map((e) => [e.external_id, e.content_hash]));
     const changed = records.filter((r) => known.get(r.person.externalId) !== r.contentHash);
-    if (!changed.length) return { inserted: 0, updated: 0, unchanged: records.length };
+    if (!changed.length) return { inserted: 0, updated: 0, unchanged: records.length, suppressed };
     const payload = changed.map((r) => {
       const row: Record<string, unknown> = { id: r.id, external_id: r.person.externalId, raw: r.raw, content_hash: r.contentHash };
       for (const [prop, column] of COLUMNS) row[column] = r.person[prop];
@@ -109,6 +116,6 @@ export const personsKind: ImportKind<PersonsMapping, PersonRecord> = {
     const written = await q<{ inserted: boolean }>(UPSERT_SQL, [target.tenantId, target.sourceSystemId, JSON.stringify(payload)]);
     const inserted = written.filter((w) => w.inserted).length;
     const updated = written.length - inserted;
-    return { inserted, updated, unchanged: records.length - inserted - updated };
+    return { inserted, updated, unchanged: records.length - inserted - updated, suppressed };
   },
 };
