@@ -1,4 +1,5 @@
-import { and, arrayOverlaps, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, arrayOverlaps, eq, sql, type SQL } from 'drizzle-orm';
+import { divisionOverlapScope, divisionScope } from '../../core/db/scope.js';
 import type { Database } from '../../core/db/engine.js';
 import { recordChange, type Actor } from '../../core/actor.js';
 import { ForbiddenError, NotFoundError } from '../../core/errors.js';
@@ -10,7 +11,6 @@ import { foldText, searchKey } from './normalise.js';
 export type GoldenCustomer = typeof goldenCustomers.$inferSelect;
 export type SourceRecord = typeof sourceRecords.$inferSelect;
 
-const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
 
 export interface CustomerListQuery {
   q?: string;
@@ -36,13 +36,11 @@ export class CustomerService {
 
   /** Division-scoped staff see a customer when any of its records comes from one of their divisions. */
   private customerScope(actor: Actor): SQL | undefined {
-    if (!actor.divisionIds) return undefined;
-    return arrayOverlaps(goldenCustomers.divisionIds, actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION]);
+    return divisionOverlapScope(actor, goldenCustomers.divisionIds);
   }
 
   private recordScope(actor: Actor): SQL | undefined {
-    if (!actor.divisionIds) return undefined;
-    return inArray(sourceSystems.divisionId, actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION]);
+    return divisionScope(actor, sourceSystems.divisionId);
   }
 
   async listCustomers(actor: Actor, query: CustomerListQuery) {

@@ -1,4 +1,5 @@
-import { and, eq, inArray, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, type AnyColumn, type SQL } from 'drizzle-orm';
+import { divisionScope, NO_DIVISION } from '../../core/db/scope.js';
 import { scopeOf, type Actor, type Action } from '../../core/actor.js';
 import type { Database } from '../../core/db/engine.js';
 import { ForbiddenError } from '../../core/errors.js';
@@ -12,7 +13,6 @@ import { SetupCache } from './cache.js';
 
 /** The API's first path segment, which the central permission check uses as the resource name. */
 export const RESOURCE = 'sales';
-const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
 
 /** The other capabilities sales asks, through their services. */
 export interface SalesDeps {
@@ -84,8 +84,7 @@ export function scopeFilter(actor: Actor, action: Action, divisionColumn: AnyCol
   const scope = scopeOf(actor, RESOURCE, action);
   if (scope === null) return eq(divisionColumn, NO_DIVISION);
   if ((scope === 'own' || scope === 'team') && ownerColumn) return eq(ownerColumn, actor.userId ?? NO_DIVISION);
-  if (!actor.divisionIds) return undefined;
-  return inArray(divisionColumn, actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION]);
+  return divisionScope(actor, divisionColumn);
 }
 
 export function tenantAnd(tenantColumn: AnyColumn, tenantId: string, ...conds: (SQL | undefined)[]) {

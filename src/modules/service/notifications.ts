@@ -1,4 +1,5 @@
-import { and, desc, eq, isNull, or, inArray, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, type SQL } from 'drizzle-orm';
+import { divisionScope } from '../../core/db/scope.js';
 import type { Database } from '../../core/db/engine.js';
 import type { Actor } from '../../core/actor.js';
 import { NotFoundError } from '../../core/errors.js';
@@ -17,7 +18,7 @@ export class NotificationService {
   async list(actor: Actor, q: { unreadOnly?: boolean; limit: number }) {
     const mine: (SQL | undefined)[] = [actor.userId ? eq(serviceNotifications.userId, actor.userId) : undefined];
     if (actor.role === 'manager' || actor.role === 'admin') {
-      mine.push(and(isNull(serviceNotifications.userId), actor.divisionIds ? inArray(serviceNotifications.divisionId, actor.divisionIds.length ? actor.divisionIds : ['00000000-0000-0000-0000-000000000000']) : undefined));
+      mine.push(and(isNull(serviceNotifications.userId), divisionScope(actor, serviceNotifications.divisionId)));
     }
     return this.db.orm.select().from(serviceNotifications)
       .where(and(eq(serviceNotifications.tenantId, actor.tenantId), or(...mine), q.unreadOnly ? isNull(serviceNotifications.readAt) : undefined))

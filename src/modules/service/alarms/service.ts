@@ -6,6 +6,7 @@
  * a million round trips; they are read-only.
  */
 import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { scopedDivisionIds } from '../../../core/db/scope.js';
 import type { Actor } from '../../../core/actor.js';
 import { ForbiddenError } from '../../../core/errors.js';
 import { newId } from '../../../core/ids.js';
@@ -30,7 +31,8 @@ export interface AlarmRunResult {
   phases: Record<'ids' | 'value' | 'contacts' | 'offers' | 'complaints' | 'write' | 'resolve', number>;
 }
 
-const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
+// The smallest uuid: where a keyset walk over ids starts.
+const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 /** The kinds the customer pass decides. */
 const CUSTOMER_KINDS = ['neglected', 'p_alive_falling', 'spend_falling'] as const;
 
@@ -68,7 +70,7 @@ export class AlarmService {
     const stats = { analyzedAt: 0 };
     await this.analyze(result, stats, true);
 
-    let after = NO_DIVISION;
+    let after = FIRST_ID;
     for (;;) {
       if (signal?.aborted) return this.finish(result, started);
       await breathe();
@@ -106,7 +108,7 @@ export class AlarmService {
 
     // Offers are few among the accounts, so this pass is driven from the offers, not from every customer.
     const openOffers = await this.openAlarms(tenantId, ['offer_conflict']);
-    let afterOffer = NO_DIVISION;
+    let afterOffer = FIRST_ID;
     for (;;) {
       if (signal?.aborted) return this.finish(result, started);
       await breathe();
@@ -125,7 +127,7 @@ export class AlarmService {
     }
 
     const openComplaints = await this.openAlarms(tenantId, ['complaint_overdue']);
-    let afterCase = NO_DIVISION;
+    let afterCase = FIRST_ID;
     for (;;) {
       if (signal?.aborted) return this.finish(result, started);
       await breathe();
@@ -288,8 +290,8 @@ export class AlarmService {
   }
 
   private scope(actor: Actor): SQL | undefined {
-    if (!actor.divisionIds) return undefined;
-    const divisions = actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION];
+    const divisions = scopedDivisionIds(actor);
+    if (!divisions) return undefined;
     return sql`EXISTS (SELECT 1 FROM ${goldenCustomers} g WHERE g.tenant_id = ${serviceAlarms.tenantId} AND g.id = ${serviceAlarms.customerId} AND g.division_ids && ${`{${divisions.join(',')}}`}::uuid[])`;
   }
 

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { divisionScope } from '../../../core/db/scope.js';
 import { noteChange, systemActor, type Actor } from '../../../core/actor.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../../core/errors.js';
 import { afterCursor, finishPage, orderFor, parseSort } from '../../../core/db/list.js';
@@ -16,7 +17,6 @@ export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
 type NewEvent = Omit<typeof caseEvents.$inferInsert, 'tenantId' | 'id'>;
 
-const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
 
 export interface OpenCaseInput {
   customerId: string;
@@ -68,7 +68,7 @@ export class CaseService {
   }
 
   scope(actor: Actor): SQL | undefined {
-    return actor.divisionIds ? inArray(cases.divisionId, actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION]) : undefined;
+    return divisionScope(actor, cases.divisionId);
   }
 
   async row(actor: Actor, id: string): Promise<CaseRow> {

@@ -1,4 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { scopedDivisionIds } from '../../../core/db/scope.js';
 import type { Actor } from '../../../core/actor.js';
 import { ForbiddenError, ValidationError } from '../../../core/errors.js';
 import type { ServiceContext } from '../context.js';
@@ -38,7 +39,6 @@ interface PendingMove {
   note: string | null;
 }
 
-const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
 /** Lets API requests interleave with the sweep on PGlite's one connection (see sla/check.ts). */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -204,7 +204,7 @@ export class LifecycleService {
   async measures(actor: Actor, period: { from: Date; to: Date }) {
     if (!actor.can('lifecycle', 'read')) throw new ForbiddenError('you may not read lifecycle measures');
     // Division-scoped staff measure the customers their divisions know; the divisions go last in the parameters.
-    const divisions = actor.divisionIds ? (actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION]) : null;
+    const divisions = scopedDivisionIds(actor);
     const join = (n: number) => (divisions ? `JOIN golden_customers g ON g.tenant_id = x.tenant_id AND g.id = x.customer_id AND g.division_ids && $${n}::uuid[]` : '');
     const params = (extra: unknown[]) => (divisions ? [...extra, divisions] : extra);
     const t = actor.tenantId;

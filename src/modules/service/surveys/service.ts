@@ -1,4 +1,5 @@
 import type { ContactChannel } from '../../privacy/schema.js';
+import { divisionScope } from '../../../core/db/scope.js';
 import { ConsentRefusedError } from '../../privacy/consents.js';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { systemActor, type Actor } from '../../../core/actor.js';
@@ -36,7 +37,6 @@ export interface SendFacts {
 }
 
 export const PUBLIC_SURVEY_PATH = '/api/v1/public/surveys/';
-const NO_DIVISION = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Feedback: surveys sent after events (a case closed, onboarding done, a purchase) or by hand, answered
@@ -213,7 +213,7 @@ export class SurveyService {
   }
 
   private scope(actor: Actor): SQL | undefined {
-    return actor.divisionIds ? inArray(surveyResponses.divisionId, actor.divisionIds.length ? actor.divisionIds : [NO_DIVISION]) : undefined;
+    return divisionScope(actor, surveyResponses.divisionId);
   }
 
   /** NPS, CSAT or CES by division, touch point or staff member over a period. */
