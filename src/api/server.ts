@@ -123,7 +123,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
   await app.register(
     async (api) => {
       api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-      await api.register(healthRoutes, { db: opts.db, version: VERSION });
+      await api.register(healthRoutes, { db: opts.db, version: VERSION, scheduler: services.scheduler });
       await api.register(jobRoutes, { jobs: services.jobs });
       await api.register(accessRoutes, { access: services.access, secureCookies: opts.secureCookies ?? false });
       await api.register(auditRoutes, { audit: services.audit });

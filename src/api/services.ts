@@ -1,5 +1,6 @@
 import type { Database } from '../core/db/engine.js';
 import { JobRunner } from '../core/jobs/runner.js';
+import { JobScheduler } from '../core/jobs/schedule.js';
 import { AccessService } from '../modules/access/service.js';
 import { AuditService } from '../modules/audit/service.js';
 import { OrgService } from '../modules/org/service.js';
@@ -48,6 +49,8 @@ export function createServices(db: Database) {
   return {
     db,
     jobs,
+    // Enqueues the periodic jobs for every tenant; `serve` starts it, /health shows what it did.
+    scheduler: new JobScheduler(db, jobs, async () => (await db.query<{ id: string }>('SELECT id FROM tenants ORDER BY id')).map((t) => t.id)),
     access: new AccessService(db),
     audit: new AuditService(db),
     org,

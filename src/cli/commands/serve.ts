@@ -1,14 +1,13 @@
 import { refreshStatistics } from '../../core/db/statistics.js';
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig, periodicJobIntervals } from '../../core/config.js';
 import { migrate, openDatabase } from '../../core/db/engine.js';
 import { buildServer } from '../../api/server.js';
 import { countSourceRecords, loadDemoBank } from '../../modules/demo/loader.js';
 import { progressBar } from '../progress.js';
 import { createServices } from '../../api/services.js';
 import { finishDemo } from '../demoSetup.js';
-import { JobScheduler } from '../../core/jobs/schedule.js';
-import { JOB_KINDS } from '../../modules/service/service.js';
+import { PERIODIC_JOB_MINUTES } from '../../modules/service/service.js';
 
 export function registerServe(program: Command) {
   program
@@ -19,6 +18,8 @@ export function registerServe(program: Command) {
     .option('--demo', 'on first start (no source records yet), load the demo bank before serving')
     .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
       const config = loadConfig();
+      // Checked before anything starts: a misspelt RAPPORT_JOB_<KIND>_MINUTES is an error, not a silent default.
+      const periodic = periodicJobIntervals(config, PERIODIC_JOB_MINUTES);
       const db = await openDatabase(config);
       await migrate(db);
       if (opts.demo && (await countSourceRecords(db)) === 0) {
@@ -31,15 +32,10 @@ export function registerServe(program: Command) {
       }
       const app = await buildServer({ db, logger: { level: config.logLevel } });
       app.services.jobs.start();
-      // The periodic service jobs (SLA timers, neglect alarms, lifecycle rules) for every tenant, off the request path.
-      const scheduler = new JobScheduler(db, app.services.jobs, async () => (await db.query<{ id: string }>('SELECT id FROM tenants ORDER BY id')).map((t) => t.id));
-      if (config.periodicJobsEveryMinutes > 0) {
-        const everyMs = config.periodicJobsEveryMinutes * 60_000;
-        scheduler.start(
-          Object.values(JOB_KINDS).map((kind) => ({ kind, everyMs })),
-          (err, kind) => app.log.error({ err, kind }, 'could not schedule a periodic job'),
-        );
-      }
+      // The periodic jobs (SLA timers, task reminders, neglect alarms, lifecycle rules) for every tenant, off the
+      // request path; /health lists them with their last and next pass.
+      const scheduler = app.services.scheduler;
+      scheduler.start(periodic, (err, kind) => app.log.error({ err, kind }, 'could not schedule a periodic job'));
       // PGlite has no autovacuum: refresh the planner's statistics of tables that changed much, as the daemon would.
       const statistics = setInterval(() => void refreshStatistics(db).catch((err: unknown) => app.log.error({ err }, 'could not refresh statistics')), 10 * 60_000);
       statistics.unref();

@@ -21,6 +21,18 @@ import { everyoneIsRest, type CustomerValueLookup } from './value.js';
 
 export const JOB_KINDS = { slaCheck: 'sla-check', alarms: 'service-alarms', lifecycle: 'lifecycle-sweep', taskReminders: 'task-reminders' } as const;
 
+/**
+ * How often `serve` runs each service job by default, in minutes: SLA warnings and task reminders should not
+ * wait long (a steady-state SLA check visits only the cases whose instant has come), while alarms and the
+ * lifecycle sweep read every customer and change slowly.
+ */
+export const PERIODIC_JOB_MINUTES: Record<string, number> = {
+  [JOB_KINDS.slaCheck]: 5,
+  [JOB_KINDS.taskReminders]: 1,
+  [JOB_KINDS.alarms]: 60,
+  [JOB_KINDS.lifecycle]: 60,
+};
+
 export interface ServiceDeps {
   jobs: JobRunner;
   customers: CustomerService;

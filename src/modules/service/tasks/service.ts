@@ -4,7 +4,7 @@ import { divisionScope } from '../../../core/db/scope.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../../core/errors.js';
 import type { AssignmentDecision, AssignmentSubject } from '../assignment/engine.js';
 import type { ServiceContext } from '../context.js';
-import { serviceTasks } from '../schema.js';
+import { serviceNotifications, serviceTasks } from '../schema.js';
 
 export type TaskRow = typeof serviceTasks.$inferSelect;
 
@@ -208,36 +208,44 @@ export class TaskService {
   /**
    * The reminder job: every open task whose reminder time has come and that has not been reminded gets one
    * notice to its assignee (or, queued, to its division's managers). Claiming and marking is one UPDATE …
-   * RETURNING, so a reminder fires once even when two runs overlap or a run is repeated after a crash.
+   * RETURNING in the transaction that writes the notices, so a reminder fires once even when two runs overlap,
+   * a run is repeated after a crash or the server restarts.
    */
   async remind(tenantId: string, opts: { now?: Date } = {}) {
     const now = opts.now ?? new Date();
     let sent = 0;
     for (;;) {
-      const claimed = await this.db.orm
-        .update(serviceTasks)
-        .set({ remindedAt: now })
-        .where(
-          and(
-            eq(serviceTasks.tenantId, tenantId),
-            sql`${serviceTasks.id} IN (SELECT id FROM service_tasks WHERE tenant_id = ${tenantId} AND status = 'open' AND reminded_at IS NULL AND remind_at IS NOT NULL AND remind_at <= ${now} ORDER BY remind_at LIMIT 1000)`,
-            isNull(serviceTasks.remindedAt),
-            lte(serviceTasks.remindAt, now),
-          ),
-        )
-        .returning();
+      // The claim and its notices commit together: a crash in between rolls the claim back, so the next run
+      // sends the reminder (never none, never two).
+      const claimed = await this.db.orm.transaction(async (tx) => {
+        const rows = await tx
+          .update(serviceTasks)
+          .set({ remindedAt: now })
+          .where(
+            and(
+              eq(serviceTasks.tenantId, tenantId),
+              sql`${serviceTasks.id} IN (SELECT id FROM service_tasks WHERE tenant_id = ${tenantId} AND status = 'open' AND reminded_at IS NULL AND remind_at IS NOT NULL AND remind_at <= ${now} ORDER BY remind_at LIMIT 1000)`,
+              isNull(serviceTasks.remindedAt),
+              lte(serviceTasks.remindAt, now),
+            ),
+          )
+          .returning();
+        if (rows.length) {
+          await tx.insert(serviceNotifications).values(
+            rows.map((t) => ({
+              tenantId,
+              userId: t.assigneeUserId,
+              divisionId: t.divisionId,
+              caseId: t.caseId,
+              customerId: t.customerId,
+              kind: 'task_reminder' as const,
+              message: `Reminder: ${t.title} is due ${t.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${t.dueAt < now ? ' (overdue)' : ''}`,
+            })),
+          );
+        }
+        return rows;
+      });
       if (!claimed.length) break;
-      await this.ctx.notifications.add(
-        claimed.map((t) => ({
-          tenantId,
-          userId: t.assigneeUserId,
-          divisionId: t.divisionId,
-          caseId: t.caseId,
-          customerId: t.customerId,
-          kind: 'task_reminder' as const,
-          message: `Reminder: ${t.title} is due ${t.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${t.dueAt < now ? ' (overdue)' : ''}`,
-        })),
-      );
       sent += claimed.length;
     }
     return { reminded: sent, at: now.toISOString() };

@@ -4,6 +4,8 @@ import { systemActor } from '../../../core/actor.js';
 import { DEFAULT_TENANT } from '../../../core/ids.js';
 import { actorFor } from '../../access/service.js';
 import { seedServiceFixture } from '../testing.js';
+import { createServices } from '../../../api/services.js';
+import { JOB_KINDS } from '../service.js';
 
 let t: Awaited<ReturnType<typeof buildTestApp>>;
 let f: Awaited<ReturnType<typeof seedServiceFixture>>;
@@ -125,5 +127,35 @@ describe('tasks', () => {
     expect(both.json().errors[0].path).toBe('body/autoAssign');
     const named = await post('/sales/opportunities', { ...lead, ownerUserId: f.staff.kevin.id });
     expect(named.json()).toMatchObject({ ownerUserId: f.staff.kevin.id, assignment: null });
+  });
+});
+
+describe('task reminders across a restart', () => {
+  it('the job sends a reminder once; a new process (new runner, new services) re-running it, or taking over a crashed run, sends none', async () => {
+    const res = await post('/tasks', { title: 'Restart-proof reminder', customerId: f.customers.sam, dueAt: inHours(2), remindAt: inHours(-1) });
+    expect(res.statusCode, res.body).toBe(201);
+    const taskId: string = res.json().id;
+    const noticesOf = async () =>
+      (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM service_notifications WHERE kind = 'task_reminder' AND message LIKE 'Reminder: Restart-proof reminder%'"))[0].n;
+
+    const first = t.app.services;
+    const job = await first.jobs.enqueue(DEFAULT_TENANT, JOB_KINDS.taskReminders, {}, null);
+    expect((await first.jobs.waitFor(DEFAULT_TENANT, job.id)).status).toBe('succeeded');
+    expect(await noticesOf()).toBe(1);
+
+    // "Restart": the same database, a fresh set of services and runner. A run left 'running' by the dead process
+    // (its heartbeat stopped long ago) is taken over, and a newly scheduled run follows.
+    const second = createServices(t.db);
+    await t.db.query(
+      "INSERT INTO jobs (tenant_id, kind, params, status, attempts, started_at, heartbeat_at) VALUES ($1, $2, '{}', 'running', 1, now() - interval '10 minutes', now() - interval '10 minutes')",
+      [DEFAULT_TENANT, JOB_KINDS.taskReminders],
+    );
+    await second.jobs.enqueue(DEFAULT_TENANT, JOB_KINDS.taskReminders, {}, null);
+    await second.jobs.drain();
+    const runs = await t.db.query<{ status: string }>('SELECT status FROM jobs WHERE tenant_id = $1 AND kind = $2 ORDER BY created_at', [DEFAULT_TENANT, JOB_KINDS.taskReminders]);
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(await noticesOf(), 'still one reminder').toBe(1);
+    const [row] = await t.db.query<{ reminded_at: Date | null }>('SELECT reminded_at FROM service_tasks WHERE id = $1', [taskId]);
+    expect(row.reminded_at).not.toBeNull();
   });
 });
