@@ -95,6 +95,11 @@ describe('JobScheduler', () => {
     const [{ total }] = await db.query<{ total: number }>("SELECT count(*)::int AS total FROM jobs WHERE kind = 'sched-slow'");
     expect(total).toBe(2);
     scheduler.stop();
+    // Let both held runs finish: the runner runs one job at a time, so the next test would wait behind them.
+    slow.release();
+    await until(() => slow.runs === 2, 'the second tenant’s run');
+    slow.release();
+    await until(async () => (await pending('sched-slow')).length === 0, 'both runs to finish');
   });
 
   it('enqueues on time: at start, then once per interval, and shows it in status()', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../../api/testing.js';
 import { systemActor } from '../../../core/actor.js';
-import { DEFAULT_TENANT } from '../../../core/ids.js';
+import { DEFAULT_TENANT, newId } from '../../../core/ids.js';
 import { actorFor } from '../../access/service.js';
 import { seedServiceFixture } from '../testing.js';
 import { createServices } from '../../../api/services.js';
@@ -147,8 +147,8 @@ describe('task reminders across a restart', () => {
     // (its heartbeat stopped long ago) is taken over, and a newly scheduled run follows.
     const second = createServices(t.db);
     await t.db.query(
-      "INSERT INTO jobs (tenant_id, kind, params, status, attempts, started_at, heartbeat_at) VALUES ($1, $2, '{}', 'running', 1, now() - interval '10 minutes', now() - interval '10 minutes')",
-      [DEFAULT_TENANT, JOB_KINDS.taskReminders],
+      "INSERT INTO jobs (id, tenant_id, kind, params, status, attempts, started_at, heartbeat_at) VALUES ($3, $1, $2, '{}', 'running', 1, now() - interval '10 minutes', now() - interval '10 minutes')",
+      [DEFAULT_TENANT, JOB_KINDS.taskReminders, newId()],
     );
     await second.jobs.enqueue(DEFAULT_TENANT, JOB_KINDS.taskReminders, {}, null);
     await second.jobs.drain();
