@@ -200,6 +200,7 @@ const CLASSIFICATION: Record<string, Classification> = {
   // Economics: a customer's results may be absent (not scored yet); scoring and settings are the administrator's.
   'GET /api/v1/customers/:id/economics': { kind: 'read', id: 'customer' },
   'GET /api/v1/economics/summary': { kind: 'read' },
+  'GET /api/v1/economics/customers': { kind: 'read' },
   'GET /api/v1/economics/fits': { kind: 'read' },
   'GET /api/v1/economics/settings': { kind: 'read' },
   'POST /api/v1/economics/runs': { kind: 'write', writes: (p) => [{ label: 'score the whole book', payload: {}, allowed: p.role === 'admin' }] },

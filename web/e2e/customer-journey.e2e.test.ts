@@ -199,11 +199,11 @@ describe.skipIf(!hasChromium)('web app in Chromium: the Bill Jackson journey', (
     expect(cardsOnly.some((t) => t.includes('Asked about a home-equity loan'))).toBe(false);
   });
 
-  it('shows capabilities that are not built yet as a clear empty state, and unknown customers as not found', async () => {
+  it('shows a book not scored yet as a clear empty state, and unknown customers as not found', async () => {
     await page.getByRole('link', { name: /Economics/ }).click();
     await page.waitForURL('**/economics');
-    await page.getByRole('heading', { name: 'Economics is coming with customer economics' }).waitFor();
-    await browser.screenshot('coming-soon');
+    await page.getByRole('heading', { name: 'No customer has been scored yet' }).waitFor();
+    await browser.screenshot('economics-empty');
 
     await browser.expectConsoleErrors(/status of 404/, async () => {
       await page.goto('/customers/0195a3b2-0000-7000-8000-000000000000');

@@ -96,6 +96,27 @@ describe('economics on the demo bank', () => {
     expect(whale.find((p) => p.customerShare >= 0.2)!.profitShare).toBeGreaterThan(0.5);
   });
 
+  it('lists the customers of one tier, most valuable first, page by page', async () => {
+    const summary = (await t.app.inject({ method: 'GET', url: '/api/v1/economics/summary', headers: t.auth })).json();
+    const tier = summary.tiers[0] as { tier: string; customers: number };
+    const seen: { customerId: string; clv: number | null; tier: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/economics/customers', headers: t.auth, query: { tier: tier.tier, limit: '40', ...(cursor ? { cursor } : {}) } });
+      expect(res.statusCode).toBe(200);
+      const page = res.json();
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBe(tier.customers);
+    expect(new Set(seen.map((c) => c.customerId)).size).toBe(seen.length);
+    expect(seen.every((c) => c.tier === tier.tier)).toBe(true);
+    const clvs = seen.map((c) => c.clv ?? -1);
+    expect(clvs).toEqual([...clvs].sort((a, b) => b - a));
+    const bad = await t.app.inject({ method: 'GET', url: '/api/v1/economics/customers?cursor=nope', headers: t.auth });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('shows a division manager only their divisions: counts of their customers and their divisions’ profit', async () => {
     const [cards] = await t.db.query<{ id: string }>(`SELECT id::text AS id FROM divisions WHERE tenant_id = $1 AND name = 'Cards'`, [DEFAULT_TENANT]);
     const manager = actorFor({ tenantId: DEFAULT_TENANT, id: '00000000-0000-7000-8000-000000000001', role: 'manager', divisionIds: [cards.id], teamId: null });

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { redact } from '../../core/actor.js';
 import { NotFoundError } from '../../core/errors.js';
 import { idParams, isoDateTime } from '../../core/http/schemas.js';
+import { pageOf, pageQuery } from '../../core/http/pagination.js';
 import type { JobRunner } from '../../core/jobs/runner.js';
 import { jobSchema } from '../../api/jobs.js';
 import { SCORE_JOB } from './jobs.js';
@@ -112,6 +113,38 @@ export const economicsRoutes: FastifyPluginAsyncZod<{ economics: EconomicsServic
       },
     },
     async (req) => redact(req.actor, await economics.summary(req.actor)),
+  );
+  app.get(
+    '/economics/customers',
+    {
+      schema: {
+        tags: ['economics'],
+        summary: 'Scored customers, most valuable first, optionally of one tier, disposition or RFM segment (keyset-paged)',
+        querystring: z.strictObject({
+          ...pageQuery,
+          tier: z.string().max(40).optional(),
+          disposition: z.string().max(40).optional(),
+          segment: z.string().max(60).optional().describe('RFM segment'),
+        }),
+        response: {
+          200: pageOf(
+            z
+              .object({
+                customerId: z.uuid(),
+                displayName: z.string(),
+                clv: maybe,
+                probabilityAlive: maybe,
+                tier: z.string(),
+                disposition: z.string(),
+                segment: z.string().nullable(),
+                profit: num,
+              })
+              .meta({ id: 'ScoredCustomer' }),
+          ),
+        },
+      },
+    },
+    async (req) => redact(req.actor, await economics.listCustomers(req.actor, req.query)),
   );
   app.post(
     '/economics/runs',

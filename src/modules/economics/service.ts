@@ -8,6 +8,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Actor } from '../../core/actor.js';
 import type { Database } from '../../core/db/engine.js';
+import { decodeCursor, encodeCursor } from '../../core/http/pagination.js';
 import { ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../core/errors.js';
 import type { CustomerService } from '../identity/service.js';
 import type { OrgService } from '../org/service.js';
@@ -572,6 +573,41 @@ export class EconomicsService {
    * The book at a glance, over the customers the actor may see: tier and disposition counts, the CLV histogram,
    * the RFM grid, profitability by division and touch point, and the cumulative-profit curve.
    */
+  /**
+   * Scored customers, most valuable first, optionally of one tier, disposition or RFM segment: where the
+   * Economics page's counts click through to. Keyset-paged on (CLV, id); unscored CLVs sort last.
+   */
+  async listCustomers(actor: Actor, query: { tier?: string; disposition?: string; segment?: string; limit: number; cursor?: string }) {
+    if (!actor.can('economics', 'read')) throw new ForbiddenError('you may not read customer economics');
+    const params: unknown[] = [actor.tenantId];
+    const where = ['e.tenant_id = $1', "g.status = 'active'"];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (actor.divisionIds !== null) add('g.division_ids && ?::uuid[]', actor.divisionIds);
+    if (query.tier) add('e.tier = ?', query.tier);
+    if (query.disposition) add('e.disposition = ?', query.disposition);
+    if (query.segment) add('e.rfm_segment = ?', query.segment);
+    const after = decodeCursor(query.cursor);
+    if (after) {
+      params.push(typeof after.v === 'number' ? after.v : -1, after.id);
+      where.push(`(coalesce(e.clv, -1), e.customer_id) < ($${params.length - 1}::float8, $${params.length}::uuid)`);
+    }
+    params.push(query.limit + 1);
+    const rows = await this.db.query<{ customerId: string; displayName: string; clv: number | null; probabilityAlive: number | null; tier: string; disposition: string; segment: string | null; profit: number }>(
+      `SELECT e.customer_id::text AS "customerId", g.display_name AS "displayName", e.clv, e.probability_alive AS "probabilityAlive",
+              e.tier, e.disposition, e.rfm_segment AS segment, e.profit
+         FROM customer_economics e JOIN golden_customers g ON g.tenant_id = e.tenant_id AND g.id = e.customer_id
+        WHERE ${where.join(' AND ')}
+        ORDER BY coalesce(e.clv, -1) DESC, e.customer_id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor({ v: last.clv ?? -1, id: last.customerId }) : null };
+  }
+
   async summary(actor: Actor): Promise<EconomicsSummary> {
     if (!actor.can('economics', 'read')) throw new ForbiddenError('you may not read the economics summary');
     const tenantId = actor.tenantId;

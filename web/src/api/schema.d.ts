@@ -2062,6 +2062,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/economics/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scored customers, most valuable first, optionally of one tier, disposition or RFM segment (keyset-paged) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `nextCursor` from the previous page */
+                    cursor?: string;
+                    disposition?: string;
+                    /** @description Page size (1–500) */
+                    limit?: number;
+                    /** @description RFM segment */
+                    segment?: string;
+                    tier?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ScoredCustomer"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/economics/fits": {
         parameters: {
             query?: never;
@@ -10517,6 +10565,28 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             url: string;
+        };
+        ScoredCustomer: {
+            clv: number | null;
+            /** Format: uuid */
+            customerId: string;
+            displayName: string;
+            disposition: string;
+            probabilityAlive: number | null;
+            profit: number;
+            segment: string | null;
+            tier: string;
+        };
+        ScoredCustomerInput: {
+            clv: number | null;
+            /** Format: uuid */
+            customerId: string;
+            displayName: string;
+            disposition: string;
+            probabilityAlive: number | null;
+            profit: number;
+            segment: string | null;
+            tier: string;
         };
         ServiceCalendar: {
             holidays: string[];

@@ -23,7 +23,6 @@ export const SECTIONS: Section[] = [
     path: '/economics',
     label: 'Economics',
     icon: IconChartPie,
-    comingWith: 'customer economics',
     purpose: 'Lifetime value, probability a customer is still active, and tiers: whom to keep, whom to grow, whom to serve at lower cost.',
   },
   {
@@ -42,7 +41,6 @@ export const SECTIONS: Section[] = [
     path: '/experience',
     label: 'Experience',
     icon: IconHeartHandshake,
-    comingWith: 'customer experience measurement',
     purpose: 'Satisfaction, willingness to recommend, retention and churn by lifecycle stage and segment.',
   },
 ];

@@ -22,6 +22,9 @@ export const router = createBrowserRouter([
       { index: true, element: <Navigate to="/customers" replace /> },
       { path: 'customers', lazy: () => import('../pages/CustomersPage').then((m) => ({ Component: m.CustomersPage })) },
       { path: 'customers/:id', lazy: () => import('../pages/CustomerPage').then((m) => ({ Component: m.CustomerPage })) },
+      { path: 'economics', lazy: () => import('../pages/EconomicsPage').then((m) => ({ Component: m.EconomicsPage })) },
+      { path: 'experience', lazy: () => import('../pages/ExperiencePage').then((m) => ({ Component: m.ExperiencePage })) },
+      { path: 'economics/customers', lazy: () => import('../pages/EconomicsCustomersPage').then((m) => ({ Component: m.EconomicsCustomersPage })) },
       {
         path: 'identity',
         lazy: () => import('../pages/IdentityPage').then((m) => ({ Component: m.IdentityPage })),

@@ -7,6 +7,7 @@ import { ProfileCard } from '../features/customers/components/ProfileCard';
 import { SourceRecordsPanel } from '../features/customers/components/SourceRecordsPanel';
 import { ProductsPanel } from '../features/customers/components/ProductsPanel';
 import { InsightsPanel } from '../features/customers/components/InsightsPanel';
+import { EconomicsCard } from '../features/economics/EconomicsCard';
 import { CustomerHistoryPanel, UndoLastMerge, splitActionFor } from '../features/identity/components/CustomerIdentity';
 import { InteractionTimeline } from '../features/interactions/components/InteractionTimeline';
 import { CustomerSalesCard } from '../features/sales/CustomerSalesCard';
@@ -66,7 +67,7 @@ export function CustomerPage() {
     );
   }
 
-  const { customer: c, sourceRecordsByDivision, holdings, insights, timeline, elsewhere } = view.data;
+  const { customer: c, sourceRecordsByDivision, holdings, insights, timeline, elsewhere, economics } = view.data;
   return (
     <Stack gap="md">
       {crumbs}
@@ -92,6 +93,7 @@ export function CustomerPage() {
       </Group>
 
       <InsightsPanel insights={insights} />
+      <EconomicsCard economics={economics} />
 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 5 }}>

@@ -16,10 +16,12 @@ export function GlobalSearch() {
   const mod = os === 'macos' || os === 'ios' ? '⌘' : 'Ctrl';
   // Also from inside text fields: the shortcut is how people reach search from anywhere.
   useHotkeys([['mod+K', open]], []);
+  // "/" too, as in many web apps, but only outside text fields, where it is a character.
+  useHotkeys([['slash', open]]);
 
   return (
     <>
-      <UnstyledButton className={classes.trigger} onClick={open} aria-label="Search customers and records" aria-keyshortcuts="Control+K Meta+K">
+      <UnstyledButton className={classes.trigger} onClick={open} aria-label="Search customers and records" aria-keyshortcuts="Control+K Meta+K /">
         <Group gap="xs" wrap="nowrap" justify="space-between">
           <Group gap={8} wrap="nowrap">
             <IconSearch size={16} />
