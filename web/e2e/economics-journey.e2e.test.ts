@@ -18,7 +18,7 @@ import { STORY } from '../../src/modules/demo/story.js';
 
 if (!hasChromium) console.warn(`[e2e] SKIPPED: ${CHROMIUM} is missing. Install it with: apt-get update && apt-get install -y chromium`);
 
-const CUSTOMERS = 600;
+const CUSTOMERS = 400;
 
 describe.skipIf(!hasChromium)('web app in Chromium: the economics journey', () => {
   let server: Awaited<ReturnType<typeof startApp>>;
