@@ -46,7 +46,7 @@ describe.skipIf(!hasChromium)('web app in Chromium: the economics journey', () =
     await page.getByRole('textbox', { name: 'Password', exact: true }).fill(STAFF.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('**/customers');
-  }, 600_000);
+  }, 1_500_000);
 
   afterAll(async () => {
     await browser?.close();
