@@ -3024,6 +3024,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy/subjects/{customerId}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase (anonymise) one person everywhere in one transaction, keeping figures and a minimal erasure record (privacy permission) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A golden customer id, or a source record id (resolved to its customer) */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The data-subject request this answers (ticket or letter reference); no personal data */
+                        requestRef: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            categories: string[];
+                            counts: {
+                                [key: string]: number;
+                            };
+                            /** Format: uuid */
+                            customerId: string;
+                            /** Format: uuid */
+                            erasureId: string;
+                            requestRef: string;
+                            suppressedSourceRows: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/subjects/{customerId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subject access export: everything held about one person across every source and division, as JSON (privacy permission) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A golden customer id, or a source record id (resolved to its customer) */
+                    customerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audit: {
+                                [key: string]: unknown;
+                            }[];
+                            data: {
+                                [key: string]: {
+                                    [key: string]: {
+                                        [key: string]: unknown;
+                                    }[];
+                                };
+                            };
+                            erasures: {
+                                [key: string]: unknown;
+                            }[];
+                            exportedAt: string;
+                            subject: {
+                                /** Format: uuid */
+                                customerId: string;
+                                /** Format: uuid */
+                                requestedId: string;
+                                sourceRecordIds: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -7375,7 +7493,7 @@ export interface paths {
                     limit?: number;
                     /** @description Part of an email or name */
                     q?: string;
-                    role?: "admin" | "manager" | "agent" | "analyst" | "integration";
+                    role?: "admin" | "manager" | "agent" | "analyst" | "integration" | "dpo";
                     status?: "active" | "disabled";
                 };
                 header?: never;
@@ -7416,7 +7534,7 @@ export interface paths {
                         email: string;
                         password?: string;
                         /** @enum {string} */
-                        role: "admin" | "manager" | "agent" | "analyst" | "integration";
+                        role: "admin" | "manager" | "agent" | "analyst" | "integration" | "dpo";
                         seniority?: number;
                         skills?: string[];
                         teamId?: string | null;
@@ -7517,7 +7635,7 @@ export interface paths {
                         /** @enum {boolean} */
                         resetTotp?: true;
                         /** @enum {string} */
-                        role?: "admin" | "manager" | "agent" | "analyst" | "integration";
+                        role?: "admin" | "manager" | "agent" | "analyst" | "integration" | "dpo";
                         seniority?: number;
                         skills?: string[];
                         /** @enum {string} */
