@@ -53,7 +53,7 @@ export class PrivacyService {
       const linked = await this.db.query<{ customer_id: string }>('SELECT customer_id FROM customer_links WHERE tenant_id = $1 AND source_record_id = $2', [tenantId, id]);
       customerId = linked[0]?.customer_id;
     }
-    if (!customerId) throw new NotFoundError(`no customer or source record ${id}`);
+    if (!customerId) throw new NotFoundError("customer or source record", id);
     const records = await this.db.query<{ source_record_id: string }>('SELECT source_record_id FROM customer_links WHERE tenant_id = $1 AND customer_id = $2 ORDER BY source_record_id', [tenantId, customerId]);
     const erasures = await this.db.query('SELECT id, customer_id, request_ref, erased_by, erased_at, categories, counts FROM erasure_records WHERE tenant_id = $1 AND customer_id = $2 ORDER BY erased_at', [tenantId, customerId]);
     return { customerId, sourceRecordIds: records.map((r) => r.source_record_id), erasures };
