@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { ConflictError, ValidationError } from '../../core/errors.js';
 import { backup, restore } from '../../core/db/backup.js';
@@ -42,16 +43,25 @@ export function registerBackup(program: Command) {
   program
     .command('restore <file>')
     .description('restore a backup into an empty database (a new RAPPORT_DATA_DIR, or an empty PostgreSQL database via DATABASE_URL); all or nothing')
+    .option('--force', 'replace the content of a database that already holds data (wiped in the same transaction)')
+    .option('--yes', 'with --force: do not ask for confirmation (needed when not on a terminal)')
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .action(async (file: string, opts: { force?: boolean; yes?: boolean; json?: boolean }) => {
       if (!fs.existsSync(file)) throw new ValidationError(`no such file: ${file}`);
+      if (opts.force && !opts.yes) {
+        if (!process.stdin.isTTY) throw new ValidationError('--force replaces everything in the target database: add --yes to confirm when not on a terminal');
+        const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+        const answer = await rl.question('This replaces EVERYTHING in the target database with the backup. Type "replace" to go on: ');
+        rl.close();
+        if (answer.trim() !== 'replace') throw new ValidationError('restore cancelled');
+      }
       await withContext(async ({ db }) => {
         const bar = progressBar('Restoring (tables)', { quiet: opts.json });
         try {
           const started = performance.now();
-          const result = await restore(db, fs.createReadStream(file), (p) => bar.update(p.tablesDone, p.tables));
+          const result = await restore(db, fs.createReadStream(file), (p) => bar.update(p.tablesDone, p.tables), { replace: opts.force });
           bar.stop();
-          const summary = { file, engine: db.engine, from: { engine: result.manifest.engine, createdAt: result.manifest.createdAt, migrations: result.manifest.migrations }, rows: total(result.rows), seconds: Math.round(performance.now() - started) / 1000 };
+          const summary = { file, engine: db.engine, replaced: result.replaced.length > 0, from: { engine: result.manifest.engine, createdAt: result.manifest.createdAt, migrations: result.manifest.migrations }, rows: total(result.rows), seconds: Math.round(performance.now() - started) / 1000 };
           if (opts.json) printJson({ ...summary, rowsByTable: result.rows });
           else console.log(`restored ${summary.rows.toLocaleString('en-US')} rows (backup of ${result.manifest.createdAt} from ${result.manifest.engine}) into ${db.engine} in ${summary.seconds} s`);
         } finally {

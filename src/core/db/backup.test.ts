@@ -85,6 +85,26 @@ describe('backup and restore', () => {
     }
   }, 120_000);
 
+  it('replaces a database that holds data when asked to, all or nothing', async () => {
+    const target = await openTestDatabase();
+    try {
+      await restore(target, Readable.from(file));
+      await target.query("UPDATE golden_customers SET display_name = 'Changed since the backup'");
+      const changed = await fingerprint(target);
+      expect(changed).not.toEqual(expected);
+      const truncated = rewrite(file, (lines) => lines.slice(0, Math.floor(lines.length * 0.8)));
+      await expect(restore(target, Readable.from(truncated), undefined, { replace: true })).rejects.toThrow(/truncated/);
+      expect(await fingerprint(target), 'a failed replacement keeps the old content, audit log included').toEqual(changed);
+      const { replaced } = await restore(target, Readable.from(file), undefined, { replace: true });
+      expect(replaced).toContain('golden_customers');
+      expect(await fingerprint(target)).toEqual(expected);
+      // The audit log is append-only again once the replacement is done.
+      await expect(target.query('TRUNCATE audit_log')).rejects.toThrow(/append-only|not allowed|audit/i);
+    } finally {
+      await target.close();
+    }
+  }, 120_000);
+
   it('rejects a truncated, an altered, a foreign or a newer backup without writing anything', async () => {
     const target = await openTestDatabase();
     try {

@@ -78,7 +78,7 @@ export async function tablesInDependencyOrder(db: Database): Promise<TableInfo[]
 }
 
 /** Every row of one table as `to_jsonb` text, in primary-key order, a page at a time. */
-async function* tableRows(db: Database, t: TableInfo): AsyncGenerator<string> {
+async function* tableRows(query: Query, t: TableInfo): AsyncGenerator<string> {
   const key = t.primaryKey.length ? t.primaryKey : t.columns;
   const keyList = key.map(quote).join(', ');
   let last: unknown[] | null = null;
@@ -86,7 +86,7 @@ async function* tableRows(db: Database, t: TableInfo): AsyncGenerator<string> {
   for (;;) {
     const where: string = t.primaryKey.length && last ? `WHERE (${keyList}) > (${key.map((_, i) => `$${i + 1}`).join(', ')})` : '';
     const paging = t.primaryKey.length ? '' : ` OFFSET ${offset}`;
-    const rows: { j: string; k: unknown[] }[] = await db.query<{ j: string; k: unknown[] }>(
+    const rows: { j: string; k: unknown[] }[] = await query<{ j: string; k: unknown[] }>(
       `SELECT to_jsonb(t)::text AS j, ARRAY[${key.map((c) => `t.${quote(c)}::text`).join(', ')}] AS k FROM ${quote(t.name)} t ${where} ORDER BY ${keyList} LIMIT ${PAGE}${paging}`,
       last ?? [],
     );
@@ -97,7 +97,12 @@ async function* tableRows(db: Database, t: TableInfo): AsyncGenerator<string> {
   }
 }
 
-/** Writes a backup of the whole database (every tenant) to `out`. */
+type Query = <R>(text: string, params?: unknown[]) => Promise<R[]>;
+
+/**
+ * Writes a backup of the whole database (every tenant) to `out`. Every table is read in one REPEATABLE READ,
+ * READ ONLY transaction: one snapshot, so rows written meanwhile on a server never give a child without its parent.
+ */
 export async function backup(db: Database, out: Writable, progress?: BackupProgress): Promise<{ manifest: BackupManifest; rows: Record<string, number> }> {
   const tables = await tablesInDependencyOrder(db);
   const state = await migrationState(db);
@@ -116,7 +121,7 @@ export async function backup(db: Database, out: Writable, progress?: BackupProgr
       yield `#table ${JSON.stringify({ table: t.name, columns: t.columns })}\n`;
       const hash = createHash('sha256');
       let n = 0;
-      for await (const row of tableRows(db, t)) {
+      for await (const row of tableRows(q, t)) {
         hash.update(row);
         n++;
         yield `${row}\n`;
@@ -128,7 +133,12 @@ export async function backup(db: Database, out: Writable, progress?: BackupProgr
     }
     yield `#complete ${JSON.stringify({ tables: tables.length })}\n`;
   }
-  await pipeline(Readable.from(lines()), zlib.createGzip(), out);
+  let q: Query = db.query;
+  await db.transaction(async (tx) => {
+    await tx('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    q = tx as Query;
+    await pipeline(Readable.from(lines()), zlib.createGzip(), out);
+  });
   return { manifest, rows: counts };
 }
 
@@ -144,10 +154,16 @@ async function occupiedTables(db: Database, tables: TableInfo[]): Promise<string
 }
 
 /**
- * Restores a backup into an empty database. Throws (and leaves the target as it was) on a file that is not a
- * Rapport backup, comes from a newer version, is truncated or altered, or does not fit the schema.
+ * Restores a backup into an empty database, or with `replace` into one whose content it replaces (wiped in the
+ * same transaction). Throws (and leaves the target as it was) on a file that is not a Rapport backup, comes from
+ * a newer version, is truncated or altered, or does not fit the schema.
  */
-export async function restore(db: Database, input: Readable, progress?: BackupProgress): Promise<{ manifest: BackupManifest; rows: Record<string, number> }> {
+export async function restore(
+  db: Database,
+  input: Readable,
+  progress?: BackupProgress,
+  opts: { replace?: boolean } = {},
+): Promise<{ manifest: BackupManifest; rows: Record<string, number>; replaced: string[] }> {
   const targetTables = await tablesInDependencyOrder(db);
   const known = new Map(targetTables.map((t) => [t.name, t]));
   const lines = readline.createInterface({ input: input.pipe(zlib.createGunzip()), crlfDelay: Infinity })[Symbol.asyncIterator]();
@@ -171,13 +187,21 @@ export async function restore(db: Database, input: Readable, progress?: BackupPr
   const unknown = manifest.tables.filter((t) => !known.has(t));
   if (unknown.length) throw new UnprocessableError(`the backup holds tables this schema does not have: ${unknown.join(', ')}`);
   const busy = await occupiedTables(db, targetTables);
-  if (busy.length) {
+  if (busy.length && !opts.replace) {
     const named = busy.length > 4 ? `${busy.slice(0, 4).join(', ')} and ${busy.length - 4} more tables` : busy.join(', ');
-    throw new ConflictError(`restore needs an empty database; this one already holds rows in ${named}. Restore into a new RAPPORT_DATA_DIR or an empty PostgreSQL database.`);
+    throw new ConflictError(`restore needs an empty database; this one already holds rows in ${named}. Restore into a new RAPPORT_DATA_DIR or an empty PostgreSQL database, or replace its content with --force.`);
   }
 
   const counts: Record<string, number> = {};
   await db.transaction(async (q) => {
+    if (busy.length) {
+      // Replacing: the old content goes in the same transaction as the new comes in, so a backup that fails to
+      // restore leaves the old content as it was. The audit log's append-only triggers stand aside for this one
+      // statement only (ALTER TABLE is transactional too); the backup brings its own audit log.
+      await q('ALTER TABLE audit_log DISABLE TRIGGER USER');
+      await q(`TRUNCATE ${targetTables.map((t) => quote(t.name)).join(', ')}`);
+      await q('ALTER TABLE audit_log ENABLE TRIGGER USER');
+    }
     let tablesDone = 0;
     for (;;) {
       const header = await nextLine();
@@ -228,5 +252,5 @@ export async function restore(db: Database, input: Readable, progress?: BackupPr
       progress?.({ table: table.name, rows: n, tablesDone, tables: manifest.tables.length });
     }
   });
-  return { manifest, rows: counts };
+  return { manifest, rows: counts, replaced: busy };
 }
