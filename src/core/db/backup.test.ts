@@ -71,7 +71,7 @@ describe('backup and restore', () => {
     } finally {
       await target.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('refuses a database that already holds data, and leaves it as it was', async () => {
     const target = await openTestDatabase();
@@ -83,7 +83,7 @@ describe('backup and restore', () => {
     } finally {
       await target.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('replaces a database that holds data when asked to, all or nothing', async () => {
     const target = await openTestDatabase();
@@ -103,7 +103,7 @@ describe('backup and restore', () => {
     } finally {
       await target.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('rejects a truncated, an altered, a foreign or a newer backup without writing anything', async () => {
     const target = await openTestDatabase();
@@ -125,7 +125,7 @@ describe('backup and restore', () => {
     } finally {
       await target.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it.skipIf(!process.env.DATABASE_URL)('round-trips PGlite -> PostgreSQL -> PGlite unchanged', async () => {
     const server = await openTestDatabase();
@@ -139,7 +139,7 @@ describe('backup and restore', () => {
       await server.close();
       await back.close();
     }
-  }, 180_000);
+  }, 300_000);
 });
 
 if (!process.env.DATABASE_URL) console.warn('[backup] SKIPPED the PGlite -> PostgreSQL -> PGlite round trip: set DATABASE_URL to a PostgreSQL server (CI does).');
