@@ -44,7 +44,7 @@ export function CustomerSalesCard({ customerId }: { customerId: string }) {
                 <Anchor size="sm" component={Link} to={`/sales/pipeline?pipeline=${o.pipelineId}&opportunity=${o.id}`}>
                   {o.name}
                 </Anchor>
-                <Group gap={4} wrap="nowrap">
+                <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
                   <Text size="xs">{formatMoney(o.amount, o.currency)}</Text>
                   <Badge size="xs" variant="light" color={o.outcome === 'won' ? 'green' : o.outcome === 'lost' ? 'gray' : 'blue'}>
                     {o.outcome === 'open' ? o.stageCode : o.outcome}
@@ -68,7 +68,7 @@ export function CustomerSalesCard({ customerId }: { customerId: string }) {
                   {q.number}
                   {q.title ? ` · ${q.title}` : ''}
                 </Anchor>
-                <Badge size="xs" variant="light">
+                <Badge size="xs" variant="light" style={{ flexShrink: 0 }}>
                   {q.status}
                 </Badge>
               </Group>
