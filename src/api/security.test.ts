@@ -233,6 +233,30 @@ describe('path traversal', () => {
   });
 });
 
+describe('security headers', () => {
+  it('every response forbids framing and MIME sniffing; the web app may run only its own scripts, never inline ones', async () => {
+    const webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-web-'));
+    fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>Rapport</title>');
+    const app = await buildServer({ db: t.db, webDir, rateLimitPerMinute: 1_000_000 });
+    try {
+      for (const [url, headers] of [['/customers', {}], ['/', {}], ['/api/v1/divisions', who(A, 'admin').auth], ['/api/v1/nowhere', {}]] as const) {
+        const res = await app.inject({ method: 'GET', url, headers });
+        const csp = String(res.headers['content-security-policy']);
+        expect(csp, url).toMatch(/frame-ancestors 'none'/);
+        expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+        const directives = csp.split(';').map((d) => d.trim());
+        const scripts = directives.find((d) => d.startsWith('script-src ')) ?? directives.find((d) => d.startsWith('default-src '));
+        expect(scripts, url).toMatch(/^(script|default)-src '(self|none)'$/);
+      }
+      const page = await app.inject({ method: 'GET', url: '/customers' });
+      expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    } finally {
+      await app.close();
+      fs.rmSync(webDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('field-level rules', () => {
   it('hold on a route that forgets to redact', async () => {
     const app = await buildServer({ db: t.db, rateLimitPerMinute: 1_000_000 });
