@@ -29,6 +29,7 @@ import { serviceRoutes } from '../modules/service/routes.js';
 import { economicsRoutes } from '../modules/economics/routes.js';
 import { consentRoutes } from '../modules/privacy/routes.js';
 import { privacyRoutes } from '../modules/privacy/subjectRoutes.js';
+import { webhookRoutes } from '../modules/webhooks/routes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -139,6 +140,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance 
       await api.register(economicsRoutes, { economics: services.economics, jobs: services.jobs });
       await api.register(consentRoutes, { consents: services.consents });
       await api.register(privacyRoutes, { privacy: services.privacy });
+      await api.register(webhookRoutes, { webhooks: services.webhooks });
     },
     { prefix: '/api/v1' },
   );

@@ -18,11 +18,14 @@ import { registerEconomicsJobs } from '../modules/economics/jobs.js';
 import { ExperienceSignals } from '../modules/experience/signals.js';
 import { ConsentService } from '../modules/privacy/consents.js';
 import { PrivacyService } from '../modules/privacy/subjects.js';
+import { registerWebhookJobs, WebhookService } from '../modules/webhooks/service.js';
 
 /** Every capability's service, wired to one database. The API, CLI and jobs all go through these. */
 export function createServices(db: Database) {
   const jobs = new JobRunner(db);
   const org = new OrgService(db);
+  const webhooks = new WebhookService(db);
+  registerWebhookJobs(jobs, webhooks);
   registerImportJobs(jobs, db, org);
   const customers = new CustomerService(db);
   const holdings = new HoldingsService(db);
@@ -64,6 +67,7 @@ export function createServices(db: Database) {
     service,
     sales,
     economics,
+    webhooks,
   };
 }
 

@@ -5,7 +5,8 @@
  * resolution puts the hostile record in the review queue. Staff open the customer list, the customer page and
  * the review queue. Every payload would set `window.__xss` (or open a dialog) if it ran; the flag must stay
  * unset, no dialog may open, no request may go to the payloads' bogus image URL, and the text must be shown
- * literally. */
+ * literally.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -8,6 +8,8 @@ import { progressBar } from '../progress.js';
 import { createServices } from '../../api/services.js';
 import { finishDemo } from '../demoSetup.js';
 import { PERIODIC_JOB_MINUTES } from '../../modules/service/service.js';
+import { JobScheduler } from '../../core/jobs/schedule.js';
+import { WEBHOOK_JOB } from '../../modules/webhooks/service.js';
 
 export function registerServe(program: Command) {
   program
@@ -39,9 +41,16 @@ export function registerServe(program: Command) {
       // PGlite has no autovacuum: refresh the planner's statistics of tables that changed much, as the daemon would.
       const statistics = setInterval(() => void refreshStatistics(db).catch((err: unknown) => app.log.error({ err }, 'could not refresh statistics')), 10 * 60_000);
       statistics.unref();
+      // Webhook deliveries, often and only for tenants with something due (an idle tenant costs one query).
+      const webhookScheduler = new JobScheduler(db, app.services.jobs, () => app.services.webhooks.tenantsWithDueDeliveries());
+      const webhookSeconds = Number(process.env.RAPPORT_WEBHOOKS_EVERY_SECONDS ?? 10);
+      if (webhookSeconds > 0) {
+        webhookScheduler.start([{ kind: WEBHOOK_JOB, everyMs: webhookSeconds * 1000 }], (err, kind) => app.log.error({ err, kind }, 'could not schedule webhook delivery'));
+      }
       const shutdown = async () => {
         clearInterval(statistics);
         scheduler.stop();
+        webhookScheduler.stop();
         await app.services.jobs.stop();
         await app.close();
         await db.close();

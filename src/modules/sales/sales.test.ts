@@ -5,7 +5,7 @@ import { buildTestApp } from '../../api/testing.js';
 import { seedSalesDemo, type SalesDemoResult } from './demo.js';
 import { staticCustomerEconomics, noCustomerEconomics } from './economics.js';
 import { addBusinessDays, businessDaysBetween, toIsoDate } from './fulfilment/calendar.js';
-import { signPayload, verifySignature, SIGNATURE_HEADER } from './fulfilment/signature.js';
+import { signPayload, verifySignature, SIGNATURE_HEADER } from '../../core/webhooks/signature.js';
 
 let t: Awaited<ReturnType<typeof buildTestApp>>;
 let demo: SalesDemoResult;

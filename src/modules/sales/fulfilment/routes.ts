@@ -6,7 +6,7 @@ import { ValidationError } from '../../../core/errors.js';
 import { isoDate, items, SETUP } from '../http.js';
 import type { FulfilmentService } from './service.js';
 import { fulfillerCallbackSchema, type OrderService } from '../orders/service.js';
-import { SIGNATURE_HEADER } from './signature.js';
+import { SIGNATURE_HEADER } from '../../../core/webhooks/signature.js';
 
 const fulfillerSchema = z
   .object({

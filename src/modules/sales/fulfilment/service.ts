@@ -6,7 +6,7 @@ import { requireSetup, type SalesContext } from '../context.js';
 import { salesComponents, salesFulfillerOffers, salesFulfillers, salesOrderRoutes, salesOutbox, salesWebhookEndpoints } from '../schema.js';
 import type { CatalogueService } from '../catalogue/service.js';
 import { planDelivery, type ComponentDemand, type DeliveryPlan, type FulfillerOffer, type PlanLine } from './planning.js';
-import { signPayload, SIGNATURE_HEADER } from './signature.js';
+import { backoffMs, sendSigned } from '../../../core/webhooks/delivery.js';
 
 export type FulfillerRow = typeof salesFulfillers.$inferSelect;
 export type PublicFulfiller = Omit<FulfillerRow, 'callbackSecret' | 'tenantId'>;
@@ -215,11 +215,10 @@ export class FulfilmentService {
 
   /**
    * Sends due outbox rows, each signed with its endpoint's secret; a failure is retried with exponential
-   * backoff (1 min, 2, 4 … capped at 6 h). Delivery is at least once: receivers dedupe on the event id.
+   * backoff with jitter (about 1 min, 2, 4 … capped at 6 h; core/webhooks/delivery.ts). Delivery is at least once: receivers dedupe on the event id.
    */
   async deliverOutbox(opts: { limit?: number; fetch?: typeof fetch; now?: Date } = {}): Promise<{ sent: number; failed: number }> {
     const now = opts.now ?? this.ctx.now();
-    const send = opts.fetch ?? fetch;
     const due = await this.db.orm
       .select({ row: salesOutbox, url: salesWebhookEndpoints.url, secret: salesWebhookEndpoints.secret, active: salesWebhookEndpoints.active })
       .from(salesOutbox)
@@ -236,25 +235,13 @@ export class FulfilmentService {
         continue;
       }
       const body = JSON.stringify({ id: row.id, type: row.eventType, createdAt: row.createdAt.toISOString(), data: row.payload });
-      let error: string | null = null;
-      try {
-        const res = await send(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signPayload(secret, body, Math.floor(now.getTime() / 1000)), 'x-rapport-event': row.eventType },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (!res.ok) error = `HTTP ${res.status}`;
-      } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
-      }
-      if (error === null) {
+      const result = await sendSigned(url, secret, body, { fetch: opts.fetch, unixSeconds: Math.floor(now.getTime() / 1000), headers: { 'x-rapport-event': row.eventType } });
+      if (result.ok) {
         sent++;
         await this.db.orm.update(salesOutbox).set({ deliveredAt: now, attempts: sql`${salesOutbox.attempts} + 1`, lastError: null }).where(where);
       } else {
         failed++;
-        const backoffMs = Math.min(6 * 3600_000, 60_000 * 2 ** row.attempts);
-        await this.db.orm.update(salesOutbox).set({ attempts: sql`${salesOutbox.attempts} + 1`, lastError: error.slice(0, 500), nextAttemptAt: new Date(now.getTime() + backoffMs) }).where(where);
+        await this.db.orm.update(salesOutbox).set({ attempts: sql`${salesOutbox.attempts} + 1`, lastError: result.error, nextAttemptAt: new Date(now.getTime() + backoffMs(row.attempts + 1)) }).where(where);
       }
     }
     return { sent, failed };

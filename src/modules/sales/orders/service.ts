@@ -7,8 +7,9 @@ import { ConflictError, NotFoundError, UnauthenticatedError, UnprocessableError,
 import { requireAction, scopeFilter, type SalesContext } from '../context.js';
 import { businessDaysBetween, toIsoDate } from '../fulfilment/calendar.js';
 import { enqueueEvent } from '../fulfilment/outbox.js';
+import { emitEvent } from '../../webhooks/outbox.js';
 import type { FulfilmentService } from '../fulfilment/service.js';
-import { SIGNATURE_HEADER, verifySignature } from '../fulfilment/signature.js';
+import { SIGNATURE_HEADER, verifySignature } from '../../../core/webhooks/signature.js';
 import type { QuoteDraft, QuoteService } from '../quotes/service.js';
 import {
   MISHANDLING_KINDS,
@@ -179,6 +180,7 @@ export class OrderService {
         promisedDate: plan.deliveryDate,
         lines: doc.lines.map((l) => ({ lineNo: l.lineNo, product: l.product, quantity: l.quantity, summary: l.summary })),
       });
+      await emitEvent(tx, actor.tenantId, 'quote.accepted', { quoteId: quote.id, quote: quote.number, version: input.version, orderId: order.id, order: number, customerId: quote.customerId });
       for (const r of plan.routes) {
         await enqueueEvent(tx, actor.tenantId, 'order.routed', { orderId: order.id, order: number, fulfiller: r.fulfiller, fulfillerId: r.fulfillerId, readyBy: r.readyOn, items: r.items });
       }

@@ -12,6 +12,7 @@ import type { AssignmentDecision, AssignmentSubject } from '../assignment/engine
 import { TIER_LABEL } from '../value.js';
 import { applyTransition, checkTransition, isOpenStatus, type CaseKind, type CaseStatus, type Priority, type RootCause } from './status.js';
 import { clockFacts, readCaseTimers, storePauses, timerColumns, type CaseTimers } from './timers.js';
+import { emitEvent } from '../../webhooks/outbox.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
@@ -105,7 +106,9 @@ export class CaseService {
     const clock = await this.ctx.settings.clock(actor.tenantId, sla.calendarId);
     const facts = { status: 'open' as const, openedAt, firstRespondedAt: null, resolvedAt: null, closedAt: null, waitingPauses: [], resolvedPauses: [] };
     const timers = readCaseTimers(clock, sla, facts, now);
-    const [row] = await this.db.orm.insert(cases).values({
+    // The webhook outbox row commits with the case or not at all.
+    const row = await this.db.orm.transaction(async (tx) => {
+      const [inserted] = await tx.insert(cases).values({
       tenantId: actor.tenantId,
       customerId: customer.id,
       kind: input.kind,
@@ -124,7 +127,10 @@ export class CaseService {
       origin: input.origin ?? (actor.kind === 'api-key' ? 'api' : 'staff'),
       originRef: input.originRef ?? null,
       createdBy: actor.userId,
-    }).returning();
+      }).returning();
+      await emitEvent(tx, actor.tenantId, 'case.opened', { caseId: inserted.id, customerId: inserted.customerId, divisionId, kind: inserted.kind, priority, openedAt: openedAt.toISOString() });
+      return inserted;
+    });
     await this.addEvents(actor.tenantId, [{ caseId: row.id, at: openedAt, kind: 'opened', toValue: 'open', note: `${input.kind} opened via ${input.touchPoint}; ${sla.name} (first response ${sla.firstResponseMinutes} min, resolution ${sla.resolutionMinutes} business min) for a ${TIER_LABEL[tier]} customer`, detail: { sla, tier }, ...who(actor) }]);
 
     noteChange(actor, { resource: 'cases', resourceId: row.id, action: 'create', after: { kind: row.kind, customerId: row.customerId, divisionId, priority, sla: sla.name } });
@@ -220,7 +226,8 @@ export class CaseService {
     const before = clockFacts(row);
     const facts = applyTransition(before, input.status, at);
     const { timers, plan } = await this.timersAndPlan(row, facts, at);
-    const [updated] = await this.db.orm.update(cases).set({
+    const [updated] = await this.db.orm.transaction(async (tx) => {
+      const changed = await tx.update(cases).set({
       status: facts.status,
       firstRespondedAt: facts.firstRespondedAt,
       resolvedAt: facts.resolvedAt,
@@ -231,7 +238,12 @@ export class CaseService {
       ...timerColumns(timers),
       ...plan.set,
       updatedAt: new Date(),
-    }).where(and(eq(cases.tenantId, actor.tenantId), eq(cases.id, id), eq(cases.status, row.status))).returning();
+      }).where(and(eq(cases.tenantId, actor.tenantId), eq(cases.id, id), eq(cases.status, row.status))).returning();
+      if (changed.length && input.status === 'closed') {
+        await emitEvent(tx, actor.tenantId, 'case.closed', { caseId: id, customerId: row.customerId, divisionId: row.divisionId, kind: row.kind, closedAt: at.toISOString() });
+      }
+      return changed;
+    });
     if (!updated) {
       // Someone else moved the case between our read and our write.
       const now = await this.row(actor, id);

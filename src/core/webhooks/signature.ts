@@ -6,6 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * a captured request cannot be replayed later than the tolerance.
  */
 export const SIGNATURE_HEADER = 'x-rapport-signature';
+/** The same Unix time on its own, for receivers that want it without parsing the signature header. */
+export const TIMESTAMP_HEADER = 'x-rapport-timestamp';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 export function signPayload(secret: string, body: string, unixSeconds: number = Math.floor(Date.now() / 1000)): string {
