@@ -106,6 +106,7 @@ export const PAYLOAD_STORES: { table: string; columns: string[] }[] = [
   { table: 'audit_log', columns: ['before', 'after'] },
   { table: 'jobs', columns: ['params', 'result', 'error'] },
   { table: 'sales_outbox', columns: ['payload', 'last_error'] },
+  { table: 'webhook_events', columns: ['payload'] },
 ];
 
 /** The column names that say "this row is about a customer or a source record". */
