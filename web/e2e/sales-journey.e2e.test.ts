@@ -13,7 +13,7 @@ import { ensureWebBuilt } from './harness/webBuild.js';
 import { systemActor } from '../../src/core/actor.js';
 import { DEFAULT_TENANT } from '../../src/core/ids.js';
 import { seedSalesDemo, type SalesDemoResult } from '../../src/modules/sales/demo.js';
-import { signPayload, SIGNATURE_HEADER } from '../../src/modules/sales/fulfilment/signature.js';
+import { signPayload, SIGNATURE_HEADER } from '../../src/core/webhooks/signature.js';
 import { addBusinessDays } from '../../src/modules/sales/fulfilment/calendar.js';
 
 if (!hasChromium) console.warn(`[e2e] SKIPPED: ${CHROMIUM} is missing. Install it with: apt-get update && apt-get install -y chromium`);
