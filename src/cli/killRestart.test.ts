@@ -124,8 +124,17 @@ describe('killed mid-job, run again: the same end state as one clean run', () =>
     await withDb(dir, async (db) => {
       for (const table of ['cluster_events', 'review_pairs', 'customer_links', 'golden_customers', 'resolution_runs']) await db.query(`DELETE FROM ${table}`);
     });
-    const killed = await rapport(dir, ['resolve', '--full', '--json'], Math.round(referenceResolveMs * 0.7));
-    expect(killed.signal, `the run finished in ${killed.ms} ms before the kill`).toBe('SIGKILL');
+    // The kill must land before the run ends; a loaded machine changes how long it takes, so earlier moments are
+    // tried if the run got through (each retry starts again from the imported records only).
+    let killed: Awaited<ReturnType<typeof rapport>> | null = null;
+    for (const share of [0.7, 0.5, 0.35, 0.2]) {
+      killed = await rapport(dir, ['resolve', '--full', '--json'], Math.round(referenceResolveMs * share));
+      if (killed.signal === 'SIGKILL') break;
+      await withDb(dir, async (db) => {
+        for (const table of ['cluster_events', 'review_pairs', 'customer_links', 'golden_customers', 'resolution_runs']) await db.query(`DELETE FROM ${table}`);
+      });
+    }
+    expect(killed?.signal, `the run finished in ${killed?.ms} ms before every kill`).toBe('SIGKILL');
     const again = await rapport(dir, ['resolve', '--full', '--json']);
     expect(again.code, again.stderr).toBe(0);
     const [want, got] = [await withDb(reference, partition), await withDb(dir, partition)];
