@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, hasChromium, openBrowser, type BrowserSession } from './harness/browser.js';
+import { CHROMIUM, hasChromium, openBrowser, signIn, type BrowserSession } from './harness/browser.js';
 import { startApp } from './harness/app.js';
 import { ensureWebBuilt } from './harness/webBuild.js';
 import { systemActor } from '../../src/core/actor.js';
@@ -101,10 +101,7 @@ describe.skipIf(!hasChromium)('web app in Chromium: hostile imported data stays 
   it('shows hostile names and notes as text in the customer list, the search and the customer page', async () => {
     await page.goto('/');
     await page.waitForURL('**/sign-in');
-    await page.getByRole('textbox', { name: 'Email' }).fill(STAFF.email);
-    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(STAFF.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL('**/customers');
+    await signIn(page, STAFF);
     // Names and addresses pass through normalisation, which keeps letters and drops markup characters.
     await page.getByRole('table', { name: 'Customers' }).getByText('Img Src X Onerror', { exact: false }).first().waitFor();
     await noScriptRan();

@@ -88,3 +88,11 @@ export async function openBrowser(baseURL: string): Promise<BrowserSession> {
     },
   };
 }
+
+/** Signs in through the sign-in form (the page must show it, or be sent to it) and waits for the customer list. */
+export async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.getByRole('textbox', { name: 'Email' }).fill(who.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/customers');
+}
